@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Backprop.Cli.Bench;
+using Spectre.Console;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary><c>backprop bench scalar</c>: measures the scalar engine against the targets in docs/performance.md.</summary>
+public static class BenchCommand
+{
+    /// <summary>Builds the command, writing to <paramref name="console"/>.</summary>
+    /// <param name="console">Where the figures are printed.</param>
+    public static Command Create(IAnsiConsole console)
+    {
+        var jsonOption = new Option<bool>("--json") { Description = "Print the figures as one JSON object instead of a table" };
+        var chainOption = new Option<int>("--chain-steps")
+        {
+            Description = "Steps of the chain workload",
+            DefaultValueFactory = _ => 1_000_000,
+        };
+        chainOption.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--chain-steps must be at least 1");
+        });
+        var scalar = new Command("scalar", "Time the scalar engine: micrograd's demo training step and a million-node chain")
+        {
+            jsonOption,
+            chainOption,
+        };
+        scalar.SetAction(parsed =>
+        {
+            ScalarFigures figures = ScalarBenchmark.Measure(parsed.GetValue(chainOption));
+            if (parsed.GetValue(jsonOption)) console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(figures));
+            else Print(console, figures);
+            return 0;
+        });
+        return new Command("bench", "Measure the engines (see docs/performance.md)") { scalar };
+    }
+
+    private static void Print(IAnsiConsole console, ScalarFigures f)
+    {
+        string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+        var table = new Table().AddColumn("workload").AddColumn("measured").AddColumn("target");
+        table.AddRow("micrograd demo step (median)", $"{F(f.StepMilliseconds, "F3")} ms", "<= 1 ms");
+        table.AddRow("micrograd demo step (mean)", $"{F(f.MeanStepMilliseconds, "F3")} ms", "");
+        table.AddRow("nodes per step", f.NodesPerStep.ToString("N0", CultureInfo.InvariantCulture), "");
+        table.AddRow("ns per node", F(f.NanosecondsPerNode, "F1"), "");
+        table.AddRow($"accuracy after {f.Steps} steps", $"{F(f.FinalAccuracy * 100, "F0")}%", "100%");
+        table.AddRow($"chain of {f.ChainSteps:N0} steps, forward + backward", $"{F(f.ChainMilliseconds, "F1")} ms", "<= 100 ms");
+        table.AddRow("peak memory (resident, whole process)", $"{F(f.ChainPeakMegabytes, "F0")} MB", "<= 200 MB");
+        table.AddRow("chain gradient = 1.0001^steps", f.ChainGradientOk ? "yes" : "NO", "yes");
+        console.Write(table);
+    }
+}
