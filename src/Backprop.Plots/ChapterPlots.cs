@@ -1,3 +1,4 @@
+using Backprop.IO;
 using ScottPlot;
 using ScottPlot.Plottables;
 
@@ -209,22 +210,11 @@ public static class ChapterPlots
         plot.Grid.MinorLineWidth = minor ? LineWidth : 0;
     }
 
-    /// <summary>Renders the plot to a temporary PNG beside <paramref name="fullPath"/>, then moves it into place.</summary>
+    /// <summary>Renders the plot to PNG and writes it atomically (temporary file, then rename).</summary>
     private static void Save(Plot plot, string fullPath)
     {
-        string folder = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(folder);
-        string temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
-            File.WriteAllBytes(temp, png);
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        AtomicFile.Write(fullPath, stream => stream.Write(png));
     }
 }
