@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Backprop.Autograd;
 
 namespace Backprop.Cli.Bench;
 

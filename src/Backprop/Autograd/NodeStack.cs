@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Backprop.Autograd;
+namespace Backprop;
 
 /// <summary>
 /// The work stack of the backward pass over <see cref="Value"/> graphs: a plain growable array,

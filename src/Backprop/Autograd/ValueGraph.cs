@@ -1,4 +1,4 @@
-namespace Backprop.Autograd;
+namespace Backprop;
 
 /// <summary>
 /// Walks the graph of <see cref="Value"/> nodes behind an output: backpropagation in reverse

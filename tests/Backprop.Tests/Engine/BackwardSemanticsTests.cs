@@ -1,4 +1,3 @@
-using Backprop.Autograd;
 
 namespace Backprop.Tests.Engine;
 

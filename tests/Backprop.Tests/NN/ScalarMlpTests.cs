@@ -57,7 +57,7 @@ public class ScalarMlpTests
     [Fact]
     public void TheDemoStepBuildsAboutAsManyNodesAsMicrogradsDoes()
     {
-        int nodes = Backprop.Autograd.ValueGraph.Nodes(new MicrogradDemo().Loss().Loss).Count;
+        int nodes = ValueGraph.Nodes(new MicrogradDemo().Loss().Loss).Count;
         Assert.InRange(nodes, 60_000, 66_000); // micrograd: about 65,800, constants included
     }
 }

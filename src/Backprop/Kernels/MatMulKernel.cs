@@ -1,0 +1,170 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+[assembly: InternalsVisibleTo("Backprop.Tests")]
+
+namespace Backprop.Kernels;
+
+/// <summary>
+/// General matrix multiply on spans: <c>C = A·B</c> or <c>C += A·B</c>, with A and B read
+/// through arbitrary strides (a transposed operand is the same memory with its strides swapped)
+/// and C dense row-major. Packed and cache-blocked in the GotoBLAS/BLIS manner, with AVX-512,
+/// AVX2/FMA, 128-bit and scalar micro-kernels, and split over threads for large products.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Deterministic.</b> Every element of C is one fused multiply-add chain over
+/// <c>p = 0, 1, …, k-1</c> in order: <c>c = fma(a[i,p], b[p,j], c)</c>, starting from zero, or
+/// from the element of C when accumulating. Block sizes, tiles, edge handling and the split
+/// over threads never change that order, and each element is computed by exactly one thread,
+/// so the result is bit-for-bit the same whatever <c>maxThreads</c> is, and row <c>i</c> of C
+/// does not depend on how many other rows are computed with it. (Across machines, only the
+/// rounding of fused multiply-add is assumed, which IEEE 754 fixes.)
+/// </para>
+/// <para>
+/// <b>NaN and infinity</b> propagate as the chain of fused multiply-adds implies: an element
+/// is NaN if any product in its sum is NaN or ∞·0, or if ∞ and -∞ are added. <b>Empty sizes</b>
+/// are fine: m = 0 or n = 0 does nothing; k = 0 zeroes C (or leaves it when accumulating).
+/// </para>
+/// <para>
+/// <b>Threads.</b> Products smaller than about 96³ multiply-adds run on the calling thread;
+/// larger ones are cut into disjoint blocks of C and handed to <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>
+/// (no spinning). The packing buffers are per thread and reused, so repeated calls do not
+/// allocate for them.
+/// </para>
+/// <para>
+/// C must not overlap A or B. The method is thread-safe: concurrent calls share nothing.
+/// </para>
+/// </remarks>
+public static class MatMulKernel
+{
+    /// <summary>Products with fewer multiply-adds than this run on the calling thread.</summary>
+    internal const long ParallelThreshold = 96L * 96 * 96;
+
+    /// <summary>Products with at most this many multiply-adds skip packing: a plain loop nest is faster.</summary>
+    internal const long TinyThreshold = 512;
+
+    /// <summary>Products with at most this many rows read whole panels of a row-major B in place instead of packing them.</summary>
+    internal static int InPlaceRowLimit = 4;
+
+    /// <summary>
+    /// Computes <c>C = A·B</c>, or <c>C += A·B</c> when <paramref name="accumulate"/> is set, in
+    /// single precision.
+    /// </summary>
+    /// <param name="a">A, an m × k matrix: element (i, p) is <c>a[i·aRowStride + p·aColStride]</c>.</param>
+    /// <param name="aRowStride">The distance in <paramref name="a"/> between consecutive rows (k for a row-major A, 1 for a transposed one).</param>
+    /// <param name="aColStride">The distance in <paramref name="a"/> between consecutive columns (1 for a row-major A, m for a transposed one).</param>
+    /// <param name="b">B, a k × n matrix: element (p, j) is <c>b[p·bRowStride + j·bColStride]</c>.</param>
+    /// <param name="bRowStride">The distance in <paramref name="b"/> between consecutive rows.</param>
+    /// <param name="bColStride">The distance in <paramref name="b"/> between consecutive columns.</param>
+    /// <param name="c">C, an m × n row-major matrix: element (i, j) is <c>c[i·n + j]</c>; at least m·n long.</param>
+    /// <param name="m">Rows of A and C (≥ 0).</param>
+    /// <param name="n">Columns of B and C (≥ 0).</param>
+    /// <param name="k">Columns of A and rows of B (≥ 0).</param>
+    /// <param name="accumulate"><see langword="false"/> to overwrite C, <see langword="true"/> to add to it.</param>
+    /// <param name="maxThreads">The most threads to use; 0 means <see cref="Environment.ProcessorCount"/>. Does not change the result.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size, a stride or <paramref name="maxThreads"/> is negative.</exception>
+    /// <exception cref="ArgumentException">A span is too short for the sizes and strides given, or C overlaps A or B.</exception>
+    public static void Multiply(ReadOnlySpan<float> a, int aRowStride, int aColStride,
+                                ReadOnlySpan<float> b, int bRowStride, int bColStride,
+                                Span<float> c, int m, int n, int k, bool accumulate = false, int maxThreads = 0)
+        => Multiply(a, aRowStride, aColStride, b, bRowStride, bColStride, c, m, n, k, accumulate, maxThreads, MatMulIsa.Auto);
+
+    /// <summary>
+    /// Computes <c>C = A·B</c>, or <c>C += A·B</c> when <paramref name="accumulate"/> is set, in
+    /// double precision.
+    /// </summary>
+    /// <inheritdoc cref="Multiply(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, int, Span{float}, int, int, int, bool, int)"/>
+    public static void Multiply(ReadOnlySpan<double> a, int aRowStride, int aColStride,
+                                ReadOnlySpan<double> b, int bRowStride, int bColStride,
+                                Span<double> c, int m, int n, int k, bool accumulate = false, int maxThreads = 0)
+        => Multiply(a, aRowStride, aColStride, b, bRowStride, bColStride, c, m, n, k, accumulate, maxThreads, MatMulIsa.Auto);
+
+    /// <summary>The multiply with the micro-kernel's instruction set chosen by the caller (tests use it to reach every kernel).</summary>
+    internal static unsafe void Multiply<T>(ReadOnlySpan<T> a, int aRowStride, int aColStride,
+                                            ReadOnlySpan<T> b, int bRowStride, int bColStride,
+                                            Span<T> c, int m, int n, int k, bool accumulate, int maxThreads, MatMulIsa isa)
+        where T : unmanaged
+    {
+        Validate(a.Length, aRowStride, aColStride, b.Length, bRowStride, bColStride, c.Length, m, n, k, maxThreads);
+        if (m == 0 || n == 0)
+            return;
+        if (k == 0)
+        {
+            if (!accumulate)
+                c[..(m * n)].Clear();
+            return;
+        }
+        if (c[..(m * n)].Overlaps(a) || c[..(m * n)].Overlaps(b))
+            throw new ArgumentException($"MatMul: C ({m}x{n}) overlaps A or B; the product needs separate output memory.", nameof(c));
+
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            var problem = new MatMulProblem<T>(pa, aRowStride, aColStride, pb, bRowStride, bColStride, pc, n, m, n, k, accumulate);
+            int threads = maxThreads == 0 ? Environment.ProcessorCount : maxThreads;
+            switch (Resolve(isa))
+            {
+                case MatMulIsa.Vector512:
+                    MatMulDispatch<T, MatMulMicroKernel512<T>, MatMulRowKernel512<T>>.Run(problem, threads);
+                    break;
+                case MatMulIsa.Vector256:
+                    MatMulDispatch<T, MatMulMicroKernel256<T>, MatMulRowKernel256<T>>.Run(problem, threads);
+                    break;
+                case MatMulIsa.Vector128:
+                    MatMulDispatch<T, MatMulMicroKernel128<T>, MatMulRowKernel128<T>>.Run(problem, threads);
+                    break;
+                default:
+                    MatMulDispatch<T, MatMulMicroKernelScalar<T>, MatMulMicroKernelScalar<T>>.Run(problem, threads);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Whether this machine runs the micro-kernel for <paramref name="isa"/> in hardware.</summary>
+    internal static bool IsSupported(MatMulIsa isa) => isa switch
+    {
+        MatMulIsa.Vector512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported,
+        MatMulIsa.Vector256 => Vector256.IsHardwareAccelerated && Fma.IsSupported,
+        MatMulIsa.Vector128 => Vector128.IsHardwareAccelerated && (Fma.IsSupported || AdvSimd.IsSupported),
+        _ => true,
+    };
+
+    private static MatMulIsa Resolve(MatMulIsa isa)
+    {
+        if (isa != MatMulIsa.Auto)
+            return isa;
+        if (IsSupported(MatMulIsa.Vector512)) return MatMulIsa.Vector512;
+        if (IsSupported(MatMulIsa.Vector256)) return MatMulIsa.Vector256;
+        if (IsSupported(MatMulIsa.Vector128)) return MatMulIsa.Vector128;
+        return MatMulIsa.Scalar;
+    }
+
+    private static void Validate(int aLength, int aRowStride, int aColStride, int bLength, int bRowStride, int bColStride,
+                                 int cLength, int m, int n, int k, int maxThreads)
+    {
+        if (m < 0) throw new ArgumentOutOfRangeException(nameof(m), m, $"MatMul: m must be ≥ 0 (got m={m}, n={n}, k={k}).");
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, $"MatMul: n must be ≥ 0 (got m={m}, n={n}, k={k}).");
+        if (k < 0) throw new ArgumentOutOfRangeException(nameof(k), k, $"MatMul: k must be ≥ 0 (got m={m}, n={n}, k={k}).");
+        if (aRowStride < 0) throw new ArgumentOutOfRangeException(nameof(aRowStride), aRowStride, "MatMul: strides must be ≥ 0.");
+        if (aColStride < 0) throw new ArgumentOutOfRangeException(nameof(aColStride), aColStride, "MatMul: strides must be ≥ 0.");
+        if (bRowStride < 0) throw new ArgumentOutOfRangeException(nameof(bRowStride), bRowStride, "MatMul: strides must be ≥ 0.");
+        if (bColStride < 0) throw new ArgumentOutOfRangeException(nameof(bColStride), bColStride, "MatMul: strides must be ≥ 0.");
+        if (maxThreads < 0) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "MatMul: maxThreads must be ≥ 0 (0 means one per processor).");
+
+        long cNeeded = (long)m * n;
+        if (cLength < cNeeded)
+            throw new ArgumentException($"MatMul: C has {cLength} elements, a {m}x{n} result needs {cNeeded}.", "c");
+        if (m == 0 || n == 0 || k == 0)
+            return;
+        long aNeeded = (long)(m - 1) * aRowStride + (long)(k - 1) * aColStride + 1;
+        if (aLength < aNeeded)
+            throw new ArgumentException(
+                $"MatMul: A has {aLength} elements, a {m}x{k} matrix with strides ({aRowStride}, {aColStride}) needs {aNeeded}.", "a");
+        long bNeeded = (long)(k - 1) * bRowStride + (long)(n - 1) * bColStride + 1;
+        if (bLength < bNeeded)
+            throw new ArgumentException(
+                $"MatMul: B has {bLength} elements, a {k}x{n} matrix with strides ({bRowStride}, {bColStride}) needs {bNeeded}.", "b");
+    }
+}

@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Backprop.Kernels;
+
+/// <summary>
+/// The 128-bit micro-kernel (Arm64 AdvSimd, or x64 without AVX2): 6 rows × 2
+/// <see cref="Vector128{T}"/> columns (6 × 8 floats, 6 × 4 doubles).
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+internal readonly unsafe struct MatMulMicroKernel128<T> : IMatMulMicroKernel<T> where T : unmanaged
+{
+    /// <inheritdoc/>
+    public static int Rows => 6;
+
+    /// <inheritdoc/>
+    public static int Columns => 2 * Vector128<T>.Count;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(nint kc, T* a, T* b, nint bStride, T* c, nint ldc, bool load)
+    {
+        nint w = Vector128<T>.Count;
+        Vector128<T> c00, c01;
+        Vector128<T> c10, c11;
+        Vector128<T> c20, c21;
+        Vector128<T> c30, c31;
+        Vector128<T> c40, c41;
+        Vector128<T> c50, c51;
+        if (load)
+        {
+            c00 = Vector128.Load(c + 0 * ldc); c01 = Vector128.Load(c + 0 * ldc + w);
+            c10 = Vector128.Load(c + 1 * ldc); c11 = Vector128.Load(c + 1 * ldc + w);
+            c20 = Vector128.Load(c + 2 * ldc); c21 = Vector128.Load(c + 2 * ldc + w);
+            c30 = Vector128.Load(c + 3 * ldc); c31 = Vector128.Load(c + 3 * ldc + w);
+            c40 = Vector128.Load(c + 4 * ldc); c41 = Vector128.Load(c + 4 * ldc + w);
+            c50 = Vector128.Load(c + 5 * ldc); c51 = Vector128.Load(c + 5 * ldc + w);
+        }
+        else
+        {
+            c00 = Vector128<T>.Zero; c01 = Vector128<T>.Zero;
+            c10 = Vector128<T>.Zero; c11 = Vector128<T>.Zero;
+            c20 = Vector128<T>.Zero; c21 = Vector128<T>.Zero;
+            c30 = Vector128<T>.Zero; c31 = Vector128<T>.Zero;
+            c40 = Vector128<T>.Zero; c41 = Vector128<T>.Zero;
+            c50 = Vector128<T>.Zero; c51 = Vector128<T>.Zero;
+        }
+
+        for (; kc > 0; kc--)
+        {
+            Vector128<T> b0 = Vector128.Load(b), b1 = Vector128.Load(b + w);
+            Vector128<T> ar;
+            ar = Vector128.Create(a[0]); c00 = MatMulFma.Fma(ar, b0, c00); c01 = MatMulFma.Fma(ar, b1, c01);
+            ar = Vector128.Create(a[1]); c10 = MatMulFma.Fma(ar, b0, c10); c11 = MatMulFma.Fma(ar, b1, c11);
+            ar = Vector128.Create(a[2]); c20 = MatMulFma.Fma(ar, b0, c20); c21 = MatMulFma.Fma(ar, b1, c21);
+            ar = Vector128.Create(a[3]); c30 = MatMulFma.Fma(ar, b0, c30); c31 = MatMulFma.Fma(ar, b1, c31);
+            ar = Vector128.Create(a[4]); c40 = MatMulFma.Fma(ar, b0, c40); c41 = MatMulFma.Fma(ar, b1, c41);
+            ar = Vector128.Create(a[5]); c50 = MatMulFma.Fma(ar, b0, c50); c51 = MatMulFma.Fma(ar, b1, c51);
+            a += 6;
+            b += bStride;
+        }
+
+        c00.Store(c + 0 * ldc); c01.Store(c + 0 * ldc + w);
+        c10.Store(c + 1 * ldc); c11.Store(c + 1 * ldc + w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
+        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
+        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
+    }
+}

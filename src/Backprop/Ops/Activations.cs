@@ -1,0 +1,75 @@
+namespace Backprop;
+
+// Activation functions, each with its backward rule beside it.
+
+public sealed partial class Tensor
+{
+    /// <summary>Hyperbolic tangent; d/dx = 1 - tanh²(x).</summary>
+    public Tensor Tanh()
+    {
+        Tensor result = Elementwise.Map<TanhKernel>("Tanh", this);
+        return TensorGraph.Record(result, "Tanh", [this], g => [g * (1.0 - result * result)]);
+    }
+
+    /// <summary>The logistic function 1/(1 + e^-x); d/dx = σ(x)(1 - σ(x)).</summary>
+    public Tensor Sigmoid()
+    {
+        Tensor result = Elementwise.Map<SigmoidKernel>("Sigmoid", this);
+        return TensorGraph.Record(result, "Sigmoid", [this], g => [g * result * (1.0 - result)]);
+    }
+
+    /// <summary>max(x, 0); d/dx = 1 where x &gt; 0, else 0.</summary>
+    public Tensor Relu() =>
+        TensorGraph.Record(Elementwise.Map<ReluKernel>("Relu", this), "Relu", [this], g => [g * Gt(0.0)]);
+
+    /// <summary>x where x &gt; 0, else slope·x; d/dx = 1 or slope.</summary>
+    /// <param name="negativeSlope">The slope for negative inputs (PyTorch's default 0.01).</param>
+    public Tensor LeakyRelu(double negativeSlope = 0.01)
+    {
+        Tensor positive = Gt(0.0);
+        Tensor factor = positive + (1.0 - positive) * negativeSlope;
+        Tensor result;
+        using (Autograd.NoGrad()) result = this * factor;
+        return TensorGraph.Record(result, "LeakyRelu", [this], g => [g * factor]);
+    }
+
+    /// <summary>
+    /// GELU in its exact form, x·Φ(x) = 0.5·x·(1 + erf(x/√2)), built from differentiable ops
+    /// so that its first and second derivatives are exact.
+    /// </summary>
+    public Tensor Gelu() => this * 0.5 * (1.0 + (this * (1 / Math.Sqrt(2))).Erf());
+
+    /// <summary>log(1 + e^x), computed without overflow; d/dx = σ(x).</summary>
+    public Tensor Softplus() =>
+        TensorGraph.Record(Elementwise.Map<SoftplusKernel>("Softplus", this), "Softplus", [this], g => [g * Sigmoid()]);
+
+    /// <summary>
+    /// Each element limited to [<paramref name="min"/>, <paramref name="max"/>]; the gradient
+    /// passes where min ≤ x ≤ max and is 0 where the value was clipped. Null bounds are open.
+    /// </summary>
+    /// <param name="min">Lower bound, or null.</param>
+    /// <param name="max">Upper bound, or null.</param>
+    public Tensor Clamp(double? min = null, double? max = null)
+    {
+        if (min is double lo && max is double hi && lo > hi)
+            throw new ArgumentException($"Clamp: min {lo} is greater than max {hi}");
+        Tensor inside = OnesLike(this);
+        Tensor result = Detach();
+        using (Autograd.NoGrad())
+        {
+            if (min is double low)
+            {
+                inside *= 1.0 - Lt(low);
+                result = result.Maximum(Scalar(low, DType));
+            }
+            if (max is double high)
+            {
+                inside *= 1.0 - Gt(high);
+                result = result.Minimum(Scalar(high, DType));
+            }
+            result = result.Contiguous();
+            if (ReferenceEquals(result.StorageArray, StorageArray)) result = ShapeOps.Copy(result);
+        }
+        return TensorGraph.Record(result, "Clamp", [this], g => [g * inside]);
+    }
+}

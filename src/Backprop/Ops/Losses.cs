@@ -1,0 +1,97 @@
+namespace Backprop;
+
+/// <summary>How a loss combines the per-example losses.</summary>
+public enum Reduction
+{
+    /// <summary>The mean over examples (the default).</summary>
+    Mean,
+
+    /// <summary>The sum over examples.</summary>
+    Sum,
+
+    /// <summary>One loss per example.</summary>
+    None,
+}
+
+/// <summary>
+/// Loss functions, as PyTorch's <c>torch.nn.functional</c> defines them, built from
+/// differentiable ops (so their gradients, and gradients of gradients, follow).
+/// </summary>
+public static class Losses
+{
+    /// <summary>
+    /// Cross entropy of <paramref name="logits"/> [N, C] (or [C]) against class indices
+    /// <paramref name="targets"/> [N] (or a scalar), from log-softmax; with label smoothing ε
+    /// the target distribution puts 1 - ε on the class and ε spread evenly over all classes.
+    /// </summary>
+    /// <param name="logits">Unnormalised scores, one row per example.</param>
+    /// <param name="targets">Int64 class indices in [0, C).</param>
+    /// <param name="reduction">Mean, sum or none.</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    public static Tensor CrossEntropy(Tensor logits, Tensor targets, Reduction reduction = Reduction.Mean, double labelSmoothing = 0)
+    {
+        if (labelSmoothing is < 0 or > 1 || double.IsNaN(labelSmoothing))
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), $"CrossEntropy: label smoothing must be in [0, 1], got {labelSmoothing}");
+        Tensor logProbabilities = logits.LogSoftmax(-1);
+        Tensor nll = Nll(logProbabilities, targets, "CrossEntropy");
+        if (labelSmoothing > 0) nll = nll * (1 - labelSmoothing) - logProbabilities.Mean(-1) * labelSmoothing;
+        return Reduce(nll, reduction);
+    }
+
+    /// <summary>Negative log-likelihood of log-probabilities [N, C] at class indices [N].</summary>
+    /// <param name="logProbabilities">Log-probabilities, e.g. from <see cref="Tensor.LogSoftmax"/>.</param>
+    /// <param name="targets">Int64 class indices.</param>
+    /// <param name="reduction">Mean, sum or none.</param>
+    public static Tensor NllLoss(Tensor logProbabilities, Tensor targets, Reduction reduction = Reduction.Mean) =>
+        Reduce(Nll(logProbabilities, targets, "NllLoss"), reduction);
+
+    /// <summary>Mean squared error: (input - target)², reduced.</summary>
+    /// <param name="input">Predictions.</param>
+    /// <param name="target">Targets, broadcastable to the predictions.</param>
+    /// <param name="reduction">Mean, sum or none.</param>
+    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        CheckSameShape("MseLoss", input, target);
+        Tensor difference = input - target;
+        return Reduce(difference * difference, reduction);
+    }
+
+    /// <summary>
+    /// Binary cross entropy on logits, computed stably as softplus(x) - x·y (never log of 0):
+    /// the loss of <c>sigmoid(x)</c> against targets y in [0, 1].
+    /// </summary>
+    /// <param name="logits">Unnormalised scores.</param>
+    /// <param name="targets">Targets in [0, 1], shaped like the logits.</param>
+    /// <param name="reduction">Mean, sum or none.</param>
+    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Reduction reduction = Reduction.Mean)
+    {
+        CheckSameShape("BinaryCrossEntropyWithLogits", logits, targets);
+        return Reduce(logits.Softplus() - logits * targets, reduction);
+    }
+
+    private static Tensor Nll(Tensor logProbabilities, Tensor targets, string op)
+    {
+        if (targets.DType != DType.Int64)
+            throw new ArgumentException($"{op}: targets must be Int64 class indices, got {targets.DType}");
+        Tensor scores = logProbabilities.Rank == 1 ? logProbabilities.Unsqueeze(0) : logProbabilities;
+        Tensor labels = targets.Rank == 0 ? targets.Reshape(1) : targets;
+        if (scores.Rank != 2 || labels.Rank != 1 || scores.Shape[0] != labels.Shape[0])
+            throw new ArgumentException($"{op}: input {ShapeMath.Format(logProbabilities.ShapeArray)} and targets {ShapeMath.Format(targets.ShapeArray)} do not match; expected [N,C] and [N]");
+        Tensor picked = scores.Gather(1, labels.Reshape(-1, 1)).Reshape(-1);
+        Tensor nll = -picked;
+        return logProbabilities.Rank == 1 ? nll.Reshape() : nll;
+    }
+
+    private static Tensor Reduce(Tensor losses, Reduction reduction) => reduction switch
+    {
+        Reduction.Mean => losses.Mean(),
+        Reduction.Sum => losses.Sum(),
+        _ => losses,
+    };
+
+    private static void CheckSameShape(string op, Tensor input, Tensor target)
+    {
+        if (!ShapeMath.Same(input.ShapeArray, target.ShapeArray))
+            throw new ArgumentException($"{op}: input shape {ShapeMath.Format(input.ShapeArray)} and target shape {ShapeMath.Format(target.ShapeArray)} differ");
+    }
+}

@@ -1,0 +1,57 @@
+namespace Backprop;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Layer normalisation over the last <paramref name="normalizedDims"/> dimensions:
+    /// (x - mean) / √(var + ε), with the biased variance, then scaled by
+    /// <paramref name="weight"/> and shifted by <paramref name="bias"/> when given (each shaped
+    /// like those dimensions).
+    /// </summary>
+    /// <param name="normalizedDims">How many trailing dimensions to normalise over (≥ 1).</param>
+    /// <param name="weight">Optional scale.</param>
+    /// <param name="bias">Optional shift.</param>
+    /// <param name="eps">Added to the variance for stability.</param>
+    public Tensor LayerNorm(int normalizedDims = 1, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        if (normalizedDims < 1 || normalizedDims > Rank)
+            throw new ArgumentOutOfRangeException(nameof(normalizedDims), $"LayerNorm: cannot normalise over {normalizedDims} dimensions of a tensor of rank {Rank}");
+        int[] dims = Enumerable.Range(Rank - normalizedDims, normalizedDims).ToArray();
+        Tensor centred = this - Mean(dims, keepDim: true);
+        Tensor variance = (centred * centred).Mean(dims, keepDim: true);
+        Tensor result = centred / (variance + eps).Sqrt();
+        if (weight is not null) result *= weight;
+        if (bias is not null) result += bias;
+        return result;
+    }
+
+    /// <summary>
+    /// Rows of <paramref name="weight"/> [V, D] picked by Int64 <paramref name="indices"/>
+    /// (any shape), giving [..., D]; the gradient adds into the picked rows.
+    /// </summary>
+    /// <param name="weight">The embedding table.</param>
+    /// <param name="indices">Row indices in [0, V).</param>
+    public static Tensor Embedding(Tensor weight, Tensor indices)
+    {
+        if (weight.Rank != 2) throw new ArgumentException($"Embedding: weight must be [V,D], got {ShapeMath.Format(weight._shape)}");
+        int[] shape = [.. indices._shape, weight._shape[1]];
+        return weight.IndexSelect(0, indices.Reshape(-1)).Reshape(shape);
+    }
+
+    /// <summary>
+    /// Inverted dropout: each element is zeroed with probability <paramref name="p"/> (drawn from
+    /// <paramref name="random"/>, so a seed fixes the mask) and the rest scaled by 1/(1 - p).
+    /// Returns the input unchanged when not <paramref name="training"/> or when p is 0.
+    /// </summary>
+    /// <param name="p">Drop probability in [0, 1).</param>
+    /// <param name="random">The generator for the mask.</param>
+    /// <param name="training">False in evaluation: no dropout.</param>
+    public Tensor Dropout(double p, Random.NumpyRandom random, bool training = true)
+    {
+        if (p is < 0 or >= 1 || double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), $"Dropout: p must be in [0, 1), got {p}");
+        ArgumentNullException.ThrowIfNull(random);
+        if (!training || p == 0) return this;
+        Tensor keep = Rand(random, (int[])_shape.Clone(), DType).Gt(p) / (1 - p);
+        return this * keep;
+    }
+}

@@ -1,0 +1,226 @@
+namespace Backprop;
+
+// Reductions over all elements or over dimensions (with keepDim), each with its backward rule.
+
+public sealed partial class Tensor
+{
+    /// <summary>The sum of all elements, as a scalar tensor; the gradient is the output's gradient everywhere.</summary>
+    public Tensor Sum() => Sum(AllDims(), keepDim: false);
+
+    /// <summary>Sums over the given dimensions; d/dx = 1, the gradient broadcast back over them.</summary>
+    /// <param name="dims">The dimensions to reduce (negative counts from the end); empty reduces nothing.</param>
+    /// <param name="keepDim">Keep reduced dimensions with size 1.</param>
+    public Tensor Sum(int[] dims, bool keepDim = false)
+    {
+        DTypes.RequireFloat("Sum", this);
+        bool[] reduce = ReducedDims("Sum", dims);
+        Tensor result = StridedCopy.ToContiguous(this);
+        for (int d = Rank - 1; d >= 0; d--)
+        {
+            if (reduce[d]) result = SumAlong(result, d);
+        }
+        // Always a new tensor object (reducing nothing returns a view), so the rule below is
+        // attached to the result and never to this tensor.
+        int[] final = keepDim ? KeptShape(reduce) : DropDims(reduce);
+        result = result.View(final, ShapeMath.ContiguousStrides(final), result.Offset);
+        int[] kept = KeptShape(reduce);
+        return TensorGraph.Record(result, "Sum", [this], g => [g.Reshape(kept).Expand(_shape)]);
+    }
+
+    /// <summary>Sums over one dimension.</summary>
+    /// <param name="dim">The dimension.</param>
+    /// <param name="keepDim">Keep it with size 1.</param>
+    public Tensor Sum(int dim, bool keepDim = false) => Sum([dim], keepDim);
+
+    /// <summary>The mean of all elements (NaN for an empty tensor).</summary>
+    public Tensor Mean() => Sum() / Count;
+
+    /// <summary>The mean over the given dimensions.</summary>
+    /// <param name="dims">The dimensions to reduce.</param>
+    /// <param name="keepDim">Keep reduced dimensions with size 1.</param>
+    public Tensor Mean(int[] dims, bool keepDim = false) => Sum(dims, keepDim) / ReducedCount(dims);
+
+    /// <summary>The mean over one dimension.</summary>
+    /// <param name="dim">The dimension.</param>
+    /// <param name="keepDim">Keep it with size 1.</param>
+    public Tensor Mean(int dim, bool keepDim = false) => Mean([dim], keepDim);
+
+    /// <summary>
+    /// The variance over the given dimensions (all when null): the mean squared deviation,
+    /// divided by n - 1 when <paramref name="unbiased"/> (PyTorch's default), else by n.
+    /// </summary>
+    /// <param name="dims">The dimensions to reduce, or null for all.</param>
+    /// <param name="unbiased">Bessel's correction.</param>
+    /// <param name="keepDim">Keep reduced dimensions with size 1.</param>
+    public Tensor Var(int[]? dims = null, bool unbiased = true, bool keepDim = false)
+    {
+        int[] over = dims ?? AllDims();
+        Tensor deviation = this - Mean(over, keepDim: true);
+        return (deviation * deviation).Sum(over, keepDim) / (ReducedCount(over) - (unbiased ? 1 : 0));
+    }
+
+    /// <summary>The standard deviation: the square root of <see cref="Var"/>.</summary>
+    /// <param name="dims">The dimensions to reduce, or null for all.</param>
+    /// <param name="unbiased">Bessel's correction.</param>
+    /// <param name="keepDim">Keep reduced dimensions with size 1.</param>
+    public Tensor Std(int[]? dims = null, bool unbiased = true, bool keepDim = false) => Var(dims, unbiased, keepDim).Sqrt();
+
+    /// <summary>
+    /// log Σ e^x over the given dimensions, computed stably by subtracting the maximum first;
+    /// d/dx = softmax(x).
+    /// </summary>
+    /// <param name="dims">The dimensions to reduce.</param>
+    /// <param name="keepDim">Keep reduced dimensions with size 1.</param>
+    public Tensor LogSumExp(int[] dims, bool keepDim = false)
+    {
+        Tensor shift = MaxOver(dims).Detach();
+        using (Autograd.NoGrad()) shift = Where(shift.Abs().Eq(double.PositiveInfinity), ZerosLike(shift), shift);
+        Tensor result = (this - shift).Exp().Sum(dims, keepDim: true).Log() + shift;
+        return keepDim ? result : result.Reshape(DropDims(ReducedDims("LogSumExp", dims)));
+    }
+
+    /// <summary>log Σ e^x over one dimension.</summary>
+    /// <param name="dim">The dimension.</param>
+    /// <param name="keepDim">Keep it with size 1.</param>
+    public Tensor LogSumExp(int dim, bool keepDim = false) => LogSumExp([dim], keepDim);
+
+    /// <summary>The largest element, as a scalar tensor; the gradient goes to its first occurrence.</summary>
+    public Tensor Max() => Flatten().Max(0).Values;
+
+    /// <summary>The smallest element, as a scalar tensor; the gradient goes to its first occurrence.</summary>
+    public Tensor Min() => Flatten().Min(0).Values;
+
+    /// <summary>The largest element along <paramref name="dim"/> and its index (first occurrence); the gradient goes to that element.</summary>
+    /// <param name="dim">The dimension.</param>
+    /// <param name="keepDim">Keep it with size 1.</param>
+    public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false) => Extremum("Max", dim, keepDim, max: true);
+
+    /// <summary>The smallest element along <paramref name="dim"/> and its index (first occurrence); the gradient goes to that element.</summary>
+    /// <param name="dim">The dimension.</param>
+    /// <param name="keepDim">Keep it with size 1.</param>
+    public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => Extremum("Min", dim, keepDim, max: false);
+
+    /// <summary>The index of the largest element along <paramref name="dim"/> (first occurrence), as Int64.</summary>
+    /// <param name="dim">The dimension.</param>
+    /// <param name="keepDim">Keep it with size 1.</param>
+    public Tensor Argmax(int dim, bool keepDim = false) => Max(dim, keepDim).Indices;
+
+    /// <summary>The index of the largest element of the flattened tensor, as an Int64 scalar.</summary>
+    public Tensor Argmax() => Flatten().Argmax(0);
+
+    /// <summary>The index of the smallest element along <paramref name="dim"/> (first occurrence), as Int64.</summary>
+    /// <param name="dim">The dimension.</param>
+    /// <param name="keepDim">Keep it with size 1.</param>
+    public Tensor Argmin(int dim, bool keepDim = false) => Min(dim, keepDim).Indices;
+
+    private (Tensor Values, Tensor Indices) Extremum(string op, int dim, bool keepDim, bool max)
+    {
+        DTypes.RequireFloat(op, this);
+        int d = ShapeMath.NormalizeDim(op, dim, Rank);
+        int n = Rank == 0 ? 1 : _shape[d];
+        if (n == 0) throw new ArgumentException($"{op}: dimension {dim} of shape {ShapeMath.Format(_shape)} is empty");
+        (int outer, int inner) = OuterInner(d);
+        int[] kept = Rank == 0 ? [] : KeptShape(ReducedDims(op, [d]));
+        Tensor source = StridedCopy.ToContiguous(this);
+        Tensor values = Empty(DType, kept);
+        Tensor indices = Empty(DType.Int64, (int[])kept.Clone());
+        if (DType == DType.Float32) ReduceKernels.Extremum(source.Span<float>(), values.Span<float>(), indices.Span<long>(), outer, n, inner, max);
+        else ReduceKernels.Extremum(source.Span<double>(), values.Span<double>(), indices.Span<long>(), outer, n, inner, max);
+
+        Tensor oneHot = OneHot(indices, d, n);
+        if (!keepDim && Rank > 0)
+        {
+            int[] dropped = DropDims(ReducedDims(op, [d]));
+            values = values.View(dropped, ShapeMath.ContiguousStrides(dropped), 0);
+            indices = indices.View((int[])dropped.Clone(), ShapeMath.ContiguousStrides(dropped), 0);
+        }
+        Tensor recorded = TensorGraph.Record(values, op, [this], g => [g.Reshape(kept) * oneHot]);
+        return (recorded, indices);
+    }
+
+    /// <summary>A mask shaped like this tensor with 1 at each selected index along <paramref name="dim"/>.</summary>
+    private Tensor OneHot(Tensor indices, int dim, int n)
+    {
+        Tensor mask = Empty(DType, (int[])_shape.Clone());
+        (int outer, int inner) = OuterInner(dim);
+        ReadOnlySpan<long> idx = indices.Span<long>();
+        for (int o = 0; o < outer; o++)
+        {
+            for (int i = 0; i < inner; i++)
+            {
+                int at = (o * n + (int)idx[o * inner + i]) * inner + i;
+                if (DType == DType.Float32) mask.Storage<float>()[at] = 1;
+                else mask.Storage<double>()[at] = 1;
+            }
+        }
+        return mask;
+    }
+
+    /// <summary>The maximum over <paramref name="dims"/>, kept as size-1 dimensions (no gradient).</summary>
+    private Tensor MaxOver(int[] dims)
+    {
+        Tensor result = Detach();
+        bool[] reduce = ReducedDims("Max", dims);
+        for (int d = 0; d < Rank; d++)
+        {
+            if (reduce[d]) result = result.Max(d, keepDim: true).Values.Detach();
+        }
+        return result;
+    }
+
+    private static Tensor SumAlong(Tensor contiguous, int dim)
+    {
+        (int outer, int inner) = contiguous.OuterInner(dim);
+        int n = contiguous._shape[dim];
+        int[] shape = (int[])contiguous._shape.Clone();
+        shape[dim] = 1;
+        Tensor result = Empty(contiguous.DType, shape);
+        if (contiguous.DType == DType.Float32) ReduceKernels.Sum(contiguous.Span<float>(), result.Span<float>(), outer, n, inner);
+        else ReduceKernels.Sum(contiguous.Span<double>(), result.Span<double>(), outer, n, inner);
+        return result;
+    }
+
+    /// <summary>The number of elements before and after dimension <paramref name="dim"/>.</summary>
+    internal (int Outer, int Inner) OuterInner(int dim)
+    {
+        int outer = 1, inner = 1;
+        for (int i = 0; i < dim; i++) outer *= _shape[i];
+        for (int i = dim + 1; i < _shape.Length; i++) inner *= _shape[i];
+        return (outer, inner);
+    }
+
+    private int[] AllDims() => Enumerable.Range(0, Rank).ToArray();
+
+    private bool[] ReducedDims(string op, int[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        var reduce = new bool[Rank];
+        foreach (int dim in dims)
+        {
+            int d = ShapeMath.NormalizeDim(op, dim, Rank);
+            if (Rank > 0)
+            {
+                if (reduce[d]) throw new ArgumentException($"{op}: dimension {dim} appears twice");
+                reduce[d] = true;
+            }
+        }
+        return reduce;
+    }
+
+    private int ReducedCount(int[] dims)
+    {
+        bool[] reduce = ReducedDims("Mean", dims);
+        int count = 1;
+        for (int d = 0; d < Rank; d++) if (reduce[d]) count *= _shape[d];
+        return count;
+    }
+
+    private int[] KeptShape(bool[] reduce)
+    {
+        var shape = (int[])_shape.Clone();
+        for (int d = 0; d < Rank; d++) if (reduce[d]) shape[d] = 1;
+        return shape;
+    }
+
+    private int[] DropDims(bool[] reduce) => _shape.Where((_, d) => !reduce[d]).ToArray();
+}

@@ -1,0 +1,31 @@
+namespace Backprop;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// e^x / Σ e^x along <paramref name="dim"/>, computed stably (the maximum is subtracted
+    /// first); d/dx = s ⊙ (g - Σ g ⊙ s).
+    /// </summary>
+    /// <param name="dim">The dimension that sums to 1.</param>
+    public Tensor Softmax(int dim = -1)
+    {
+        Tensor result;
+        using (Autograd.NoGrad()) result = LogSoftmax(dim).Exp();
+        result = result.Detach();
+        Tensor s = result;
+        return TensorGraph.Record(result, "Softmax", [this], g => [s * (g - (g * s).Sum([dim], keepDim: true))]);
+    }
+
+    /// <summary>
+    /// x - log Σ e^x along <paramref name="dim"/>, computed stably; d/dx = g - softmax ⊙ Σ g.
+    /// </summary>
+    /// <param name="dim">The dimension to normalise over.</param>
+    public Tensor LogSoftmax(int dim = -1)
+    {
+        DTypes.RequireFloat("LogSoftmax", this);
+        Tensor result;
+        using (Autograd.NoGrad()) result = (this - LogSumExp([dim], keepDim: true)).Detach();
+        Tensor logS = result;
+        return TensorGraph.Record(result, "LogSoftmax", [this], g => [g - logS.Exp() * g.Sum([dim], keepDim: true)]);
+    }
+}

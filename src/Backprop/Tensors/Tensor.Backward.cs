@@ -1,0 +1,21 @@
+namespace Backprop;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Runs backpropagation from this tensor: every recorded rule runs once in reverse
+    /// topological order, and the gradients of the leaves that require grad are accumulated
+    /// (<c>+=</c>) into their <see cref="Grad"/>.
+    /// </summary>
+    /// <param name="gradient">
+    /// d(loss)/d(this), shaped like this tensor. May be omitted for a one-element tensor (it is
+    /// then 1); a tensor with more elements needs one.
+    /// </param>
+    /// <param name="createGraph">Record the backward pass so that the gradients can be differentiated again.</param>
+    /// <exception cref="InvalidOperationException">This tensor does not require grad, or it has several elements and no gradient was given.</exception>
+    public void Backward(Tensor? gradient = null, bool createGraph = false) =>
+        TensorGraph.Run([this], gradient is null ? null : [gradient], createGraph, wanted: null);
+
+    /// <summary>Clears <see cref="Grad"/> (sets it to null, as PyTorch's <c>zero_grad(set_to_none=True)</c>), so the next backward pass starts afresh.</summary>
+    public void ZeroGrad() => Grad = null;
+}

@@ -1,0 +1,232 @@
+using System.Runtime.CompilerServices;
+
+namespace Backprop;
+
+/// <summary>
+/// An n-dimensional array of float (the default) or double, with the same reverse-mode
+/// semantics as <see cref="Value"/>: every op on tensors that require gradients records how to
+/// pass gradients back, and <see cref="Backward"/> runs those rules in reverse topological
+/// order.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Storage is a managed array in row-major order. A tensor is a view of it through a shape,
+/// strides and an offset, so <see cref="Transpose"/>, <see cref="Permute"/>, <see cref="Expand"/>,
+/// slicing and most reshapes share storage instead of copying. Ops read views directly where
+/// that pays and make a contiguous copy otherwise; results are always contiguous.
+/// </para>
+/// <para>
+/// Tensors are not thread-safe for writes; reading the same tensors from several threads is
+/// fine. Mixing float and double in one op is an error, never a silent conversion: use
+/// <see cref="To(DType)"/>.
+/// </para>
+/// </remarks>
+public sealed partial class Tensor
+{
+    private readonly Array _storage;
+    private readonly int[] _shape;
+    private readonly int[] _strides;
+    private readonly int _offset;
+    private bool _requiresGrad;
+
+    /// <summary>The rule that made this tensor, or <see langword="null"/> for a leaf or a tensor made without grad.</summary>
+    internal GradFn? GradFn;
+
+    /// <summary>Backward scratch: consumers of this tensor still to pass their gradient (zero between passes).</summary>
+    internal int PendingConsumers;
+
+    /// <summary>Backward scratch: the gradient gathered so far during the current pass.</summary>
+    internal Tensor? PendingGrad;
+
+    private List<HookSlot>? _hooks;
+
+    internal Tensor(Array storage, int[] shape, int[] strides, int offset)
+    {
+        _storage = storage;
+        _shape = shape;
+        _strides = strides;
+        _offset = offset;
+    }
+
+    /// <summary>A new contiguous tensor over <paramref name="storage"/>, which it takes over (no copy).</summary>
+    internal static Tensor Wrap(Array storage, int[] shape) => new(storage, shape, ShapeMath.ContiguousStrides(shape), 0);
+
+    /// <summary>A new zero-filled contiguous tensor.</summary>
+    internal static Tensor Empty(DType dtype, int[] shape)
+    {
+        int count = ShapeMath.Count(shape);
+        Array storage = dtype switch
+        {
+            DType.Float32 => new float[count],
+            DType.Float64 => new double[count],
+            _ => new long[count],
+        };
+        return Wrap(storage, shape);
+    }
+
+    /// <summary>The size of each dimension (read-only).</summary>
+    public IReadOnlyList<int> Shape => _shape;
+
+    /// <summary>The number of dimensions; 0 for a scalar.</summary>
+    public int Rank => _shape.Length;
+
+    /// <summary>The number of elements.</summary>
+    public int Count => ShapeMath.Count(_shape);
+
+    /// <summary>The element type.</summary>
+    public DType DType => _storage switch
+    {
+        float[] => DType.Float32,
+        double[] => DType.Float64,
+        _ => DType.Int64,
+    };
+
+    /// <summary>
+    /// Whether gradients flow to this tensor. Set it on leaves (inputs, parameters); a tensor
+    /// computed from one that requires grad requires grad itself.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set on a tensor computed by an op (only leaves can be changed).</exception>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad || GradFn is not null;
+        set
+        {
+            if (GradFn is not null)
+                throw new InvalidOperationException($"RequiresGrad can only be changed on leaf tensors; this one was computed by {GradFn.Name}. Use Detach() to make a leaf.");
+            if (value && DType == DType.Int64)
+                throw new InvalidOperationException("RequiresGrad: Int64 tensors hold indices and cannot require grad");
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary>Whether this tensor was not computed by a recorded op (an input, a parameter, a constant).</summary>
+    public bool IsLeaf => GradFn is null;
+
+    /// <summary>
+    /// The gradient accumulated into this leaf by <see cref="Backward"/>, shaped like it;
+    /// <see langword="null"/> until then. Settable, so an optimizer can reset or replace it.
+    /// </summary>
+    public Tensor? Grad { get; set; }
+
+    /// <summary>The name of the op that made this tensor (<c>"MatMul"</c>, <c>"Add"</c>, …), or <see langword="null"/> for a leaf.</summary>
+    public string? Op => GradFn?.Name;
+
+    /// <summary>The strides of each dimension, in elements.</summary>
+    internal ReadOnlySpan<int> Strides => _strides;
+
+    /// <summary>The index of the first element in the storage.</summary>
+    internal int Offset => _offset;
+
+    /// <summary>The shape array itself, for ops (never mutate it).</summary>
+    internal int[] ShapeArray => _shape;
+
+    /// <summary>The underlying storage array.</summary>
+    internal Array StorageArray => _storage;
+
+    /// <summary>Whether the elements lie in storage in row-major order with no gaps.</summary>
+    public bool IsContiguous
+    {
+        get
+        {
+            int expected = 1;
+            for (int i = _shape.Length - 1; i >= 0; i--)
+            {
+                if (_shape[i] != 1 && _strides[i] != expected) return false;
+                expected *= _shape[i];
+            }
+            return true;
+        }
+    }
+
+    /// <summary>The storage as a <typeparamref name="T"/> array; <typeparamref name="T"/> must match <see cref="DType"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal T[] Storage<T>() where T : unmanaged => (T[])_storage;
+
+    /// <summary>The elements of a contiguous tensor as a span over its storage.</summary>
+    internal Span<T> Span<T>() where T : unmanaged
+    {
+        if (!IsContiguous) throw new InvalidOperationException("internal: Span() of a non-contiguous tensor");
+        return new Span<T>((T[])_storage, _offset, Count);
+    }
+
+    /// <summary>This tensor if it is contiguous, else a contiguous copy (recorded for autograd like any op).</summary>
+    public Tensor Contiguous() => IsContiguous ? this : ShapeOps.Copy(this);
+
+    /// <summary>The single element of a one-element tensor, as a double.</summary>
+    /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element.</exception>
+    public double Item()
+    {
+        if (Count != 1)
+            throw new InvalidOperationException($"Item: the tensor has {Count} elements (shape {ShapeMath.Format(_shape)}); only one-element tensors convert to a number");
+        return _storage switch
+        {
+            float[] f => f[_offset],
+            double[] d => d[_offset],
+            _ => ((long[])_storage)[_offset],
+        };
+    }
+
+    /// <summary>The elements in row-major order, as a new array of the tensor's own element type.</summary>
+    /// <typeparam name="T"><see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> does not match <see cref="DType"/>.</exception>
+    public T[] ToArray<T>() where T : unmanaged
+    {
+        if (_storage is not T[])
+            throw new InvalidOperationException($"ToArray<{typeof(T).Name}>: the tensor holds {DType}; use ToArray<{DTypes.ClrName(DType)}>() or To(DType) first");
+        return StridedCopy.ToContiguous(this).Span<T>().ToArray();
+    }
+
+    /// <summary>The elements in row-major order, converted to double.</summary>
+    public double[] ToDoubleArray() => DType switch
+    {
+        DType.Float64 => ToArray<double>(),
+        DType.Float32 => Array.ConvertAll(ToArray<float>(), v => (double)v),
+        _ => Array.ConvertAll(ToArray<long>(), v => (double)v),
+    };
+
+    /// <summary>The elements in row-major order, converted to float.</summary>
+    public float[] ToFloatArray() => DType switch
+    {
+        DType.Float32 => ToArray<float>(),
+        DType.Float64 => Array.ConvertAll(ToArray<double>(), v => (float)v),
+        _ => Array.ConvertAll(ToArray<long>(), v => (float)v),
+    };
+
+    /// <summary>
+    /// A tensor with the same data that is a leaf and does not require grad: gradients will not
+    /// flow through it. Shares storage with this one.
+    /// </summary>
+    public Tensor Detach() => new(_storage, _shape, _strides, _offset);
+
+    /// <summary>A view with another shape and strides over the same storage (no autograd).</summary>
+    internal Tensor View(int[] shape, int[] strides, int offset) => new(_storage, shape, strides, offset);
+
+    /// <summary>Hooks registered with <see cref="RegisterHook"/>, in order; empty when none.</summary>
+    internal IReadOnlyList<HookSlot> Hooks => (IReadOnlyList<HookSlot>?)_hooks ?? [];
+
+    /// <summary>
+    /// Registers <paramref name="hook"/> to run each time the gradient of this tensor is
+    /// computed during a backward pass. It receives the gradient and may return a replacement
+    /// (or <see langword="null"/> to keep it). Dispose the returned handle to remove it.
+    /// </summary>
+    /// <param name="hook">The function to call with the gradient.</param>
+    /// <exception cref="InvalidOperationException">The tensor does not require grad.</exception>
+    public IDisposable RegisterHook(Func<Tensor, Tensor?> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        if (!RequiresGrad)
+            throw new InvalidOperationException("RegisterHook: the tensor does not require grad, so no gradient will reach it");
+        var slot = new HookSlot(hook);
+        (_hooks ??= []).Add(slot);
+        return new HookHandle(this, slot);
+    }
+
+    /// <summary>A registered hook.</summary>
+    /// <param name="Hook">The function.</param>
+    internal sealed record HookSlot(Func<Tensor, Tensor?> Hook);
+
+    private sealed class HookHandle(Tensor owner, HookSlot slot) : IDisposable
+    {
+        public void Dispose() => owner._hooks?.Remove(slot);
+    }
+}
