@@ -11,24 +11,39 @@ namespace Backprop;
 /// </remarks>
 public static class Autograd
 {
-    private static readonly AsyncLocal<bool> GradDisabled = new();
-    private static readonly AsyncLocal<bool> AnomalyEnabled = new();
+    // Both modes in one AsyncLocal, so that an op reads it once.
+    private static readonly AsyncLocal<AutogradModes> Current = new();
 
     /// <summary>Whether ops record what they did for a backward pass (false inside <see cref="NoGrad"/>).</summary>
-    public static bool IsGradEnabled => !GradDisabled.Value;
+    public static bool IsGradEnabled => (Modes & AutogradModes.GradDisabled) == 0;
 
     /// <summary>Whether anomaly detection is on (inside <see cref="DetectAnomaly"/>).</summary>
-    public static bool IsAnomalyDetectionEnabled => AnomalyEnabled.Value;
+    public static bool IsAnomalyDetectionEnabled => (Current.Value & AutogradModes.AnomalyDetection) != 0;
+
+    /// <summary>Both modes at once, with the backward pass's own recording mode applied.</summary>
+    internal static AutogradModes Modes
+    {
+        get
+        {
+            AutogradModes modes = Current.Value;
+            return TensorGraph.RecordingDuringBackward switch
+            {
+                false => modes | AutogradModes.GradDisabled,
+                true => modes & ~AutogradModes.GradDisabled,
+                null => modes,
+            };
+        }
+    }
 
     /// <summary>
     /// Turns recording off until the returned scope is disposed:
     /// <c>using (Autograd.NoGrad()) { ... }</c>. Results made inside do not require grad, and no
     /// graph is kept: use it for evaluation and for parameter updates.
     /// </summary>
-    public static AutogradScope NoGrad() => AutogradScope.Set(GradDisabled, true);
+    public static AutogradScope NoGrad() => AutogradScope.Set(Current, AutogradModes.GradDisabled, true);
 
     /// <summary>Turns recording back on inside a <see cref="NoGrad"/> scope, until disposed.</summary>
-    public static AutogradScope EnableGrad() => AutogradScope.Set(GradDisabled, false);
+    public static AutogradScope EnableGrad() => AutogradScope.Set(Current, AutogradModes.GradDisabled, false);
 
     /// <summary>
     /// Turns anomaly detection on until disposed: every op checks its output for NaN and
@@ -36,7 +51,7 @@ public static class Autograd
     /// <see cref="AnomalyException"/> that names the op and where it was created. Slow: for
     /// debugging.
     /// </summary>
-    public static AutogradScope DetectAnomaly() => AutogradScope.Set(AnomalyEnabled, true);
+    public static AutogradScope DetectAnomaly() => AutogradScope.Set(Current, AutogradModes.AnomalyDetection, true);
 
     /// <summary>
     /// The gradients of <paramref name="outputs"/> with respect to <paramref name="inputs"/>,
@@ -70,19 +85,20 @@ public static class Autograd
 /// <summary>A mode switched by <see cref="Autograd"/>; disposing it restores the previous state.</summary>
 public readonly struct AutogradScope : IDisposable
 {
-    private readonly AsyncLocal<bool>? _flag;
-    private readonly bool _previous;
+    private readonly AsyncLocal<AutogradModes>? _flag;
+    private readonly AutogradModes _previous;
 
-    private AutogradScope(AsyncLocal<bool> flag, bool previous)
+    private AutogradScope(AsyncLocal<AutogradModes> flag, AutogradModes previous)
     {
         _flag = flag;
         _previous = previous;
     }
 
-    internal static AutogradScope Set(AsyncLocal<bool> flag, bool value)
+    internal static AutogradScope Set(AsyncLocal<AutogradModes> flag, AutogradModes mode, bool on)
     {
-        var scope = new AutogradScope(flag, flag.Value);
-        flag.Value = value;
+        AutogradModes previous = flag.Value;
+        var scope = new AutogradScope(flag, previous);
+        flag.Value = on ? previous | mode : previous & ~mode;
         return scope;
     }
 
@@ -91,4 +107,18 @@ public readonly struct AutogradScope : IDisposable
     {
         if (_flag is not null) _flag.Value = _previous;
     }
+}
+
+/// <summary>The autograd modes of the current flow of control.</summary>
+[Flags]
+internal enum AutogradModes
+{
+    /// <summary>Recording on, anomaly detection off.</summary>
+    None = 0,
+
+    /// <summary>Inside <see cref="Autograd.NoGrad"/>.</summary>
+    GradDisabled = 1,
+
+    /// <summary>Inside <see cref="Autograd.DetectAnomaly"/>.</summary>
+    AnomalyDetection = 2,
 }

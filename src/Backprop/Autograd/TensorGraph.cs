@@ -14,16 +14,28 @@ internal static class TensorGraph
     [ThreadStatic] private static bool _inBackwardRule;
 
     /// <summary>
+    /// While a backward pass runs on this thread: whether its rules are recorded (only with
+    /// createGraph); null outside a pass. Thread-static rather than an AsyncLocal scope because
+    /// the pass runs synchronously and setting an AsyncLocal allocates on every pass.
+    /// </summary>
+    [ThreadStatic] internal static bool? RecordingDuringBackward;
+
+    // The work stack, reused by the passes of one thread (a rule may start a nested pass, which
+    // then gets its own).
+    [ThreadStatic] private static Stack<Tensor>? _stack;
+
+    /// <summary>
     /// Attaches a backward rule to <paramref name="output"/> when grad mode is on and any input
     /// requires grad, and in anomaly mode checks the output for NaN and infinity.
     /// </summary>
     /// <returns><paramref name="output"/>.</returns>
     public static Tensor Record(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
-        bool anomaly = Autograd.IsAnomalyDetectionEnabled;
+        AutogradModes modes = Autograd.Modes;
+        bool anomaly = (modes & AutogradModes.AnomalyDetection) != 0;
         if (anomaly && !_inBackwardRule && !AllFinite(output))
             throw new AnomalyException(name, $"{name} produced NaN or infinity in its output (forward), shape {ShapeMath.Format(output.ShapeArray)}");
-        if (!Autograd.IsGradEnabled) return output;
+        if ((modes & AutogradModes.GradDisabled) != 0) return output;
         foreach (Tensor input in inputs)
         {
             if (input.RequiresGrad)
@@ -59,24 +71,33 @@ internal static class TensorGraph
                 throw new ArgumentException($"Backward: gradient is {seeds[i].DType} but the output is {output.DType}");
         }
 
-        var results = new Tensor?[wanted?.Count ?? 0];
-        var stack = new Stack<Tensor>();
+        var results = wanted is null ? [] : new Tensor?[wanted.Count];
+        Stack<Tensor> stack = _stack ?? new Stack<Tensor>();
+        _stack = null; // a nested pass (from a hook, say) makes its own
         bool completed = false;
+        bool? outerRecording = RecordingDuringBackward;
         try
         {
             foreach (Tensor output in outputs) CountConsumers(output, stack);
             for (int i = 0; i < outputs.Count; i++) outputs[i].PendingGrad = Accumulate(outputs[i].PendingGrad, seeds[i]);
-            foreach (Tensor output in outputs.Distinct())
+            for (int i = 0; i < outputs.Count; i++)
             {
-                if (output.PendingConsumers == 0) stack.Push(output);
+                // Each output once (a list may name one twice), and only once nothing consumes it.
+                bool repeated = false;
+                for (int j = 0; j < i; j++) repeated |= ReferenceEquals(outputs[j], outputs[i]);
+                if (!repeated && outputs[i].PendingConsumers == 0) stack.Push(outputs[i]);
             }
 
-            using AutogradScope mode = createGraph ? Autograd.EnableGrad() : Autograd.NoGrad();
+            // Rules run with recording on only when the backward pass itself is to be differentiated.
+            RecordingDuringBackward = createGraph;
             while (stack.TryPop(out Tensor? tensor))
             {
                 Tensor grad = tensor.PendingGrad!;
                 tensor.PendingGrad = null;
-                foreach (Tensor.HookSlot slot in tensor.Hooks.ToArray()) grad = slot.Hook(grad) ?? grad;
+                if (tensor.Hooks.Count > 0)
+                {
+                    foreach (Tensor.HookSlot slot in tensor.Hooks.ToArray()) grad = slot.Hook(grad) ?? grad;
+                }
 
                 if (wanted is not null)
                 {
@@ -89,7 +110,8 @@ internal static class TensorGraph
                 GradFn? fn = tensor.GradFn;
                 if (fn is null)
                 {
-                    if (wanted is null) tensor.Grad = tensor.Grad is null ? (createGraph ? grad : grad.Detach()) : AddInto(tensor.Grad, grad, createGraph);
+                    // Sums run in the pass's mode: recorded only with createGraph.
+                    if (wanted is null) tensor.Grad = tensor.Grad is null ? (createGraph ? grad : grad.Detach()) : tensor.Grad + grad;
                     continue;
                 }
 
@@ -119,7 +141,10 @@ internal static class TensorGraph
         }
         finally
         {
+            RecordingDuringBackward = outerRecording;
             if (!completed) Reset(outputs);
+            stack.Clear();
+            _stack = stack;
         }
         return results;
     }
@@ -162,12 +187,6 @@ internal static class TensorGraph
     }
 
     private static Tensor Accumulate(Tensor? sum, Tensor grad) => sum is null ? grad : sum + grad;
-
-    private static Tensor AddInto(Tensor existing, Tensor grad, bool createGraph)
-    {
-        if (createGraph) return existing + grad;
-        using (Autograd.NoGrad()) return existing + grad;
-    }
 
     private static void CheckGradient(GradFn fn, Tensor input, Tensor grad)
     {

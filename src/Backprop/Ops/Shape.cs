@@ -122,7 +122,7 @@ public sealed partial class Tensor
     /// <param name="shape">A shape this tensor's shape was broadcast from.</param>
     public Tensor SumTo(IReadOnlyList<int> shape)
     {
-        if (ShapeMath.Same(_shape, shape.ToArray())) return this;
+        if (SameShape(shape)) return this;
         int lead = Rank - shape.Count;
         var dims = new List<int>();
         for (int i = 0; i < Rank; i++)
@@ -224,6 +224,16 @@ public sealed partial class Tensor
         if (dtype == DType.Int64 || DType == DType.Int64) return result;
         DType original = DType;
         return TensorGraph.Record(result, "To", [this], g => [g.To(original)]);
+    }
+
+    private bool SameShape(IReadOnlyList<int> shape)
+    {
+        if (shape.Count != _shape.Length) return false;
+        for (int i = 0; i < _shape.Length; i++)
+        {
+            if (shape[i] != _shape[i]) return false;
+        }
+        return true;
     }
 
     /// <summary>A new tensor object over the same view, recorded as identity (so rules never attach to this one).</summary>
