@@ -35,7 +35,28 @@ public static class BenchCommand
             else Print(console, figures);
             return 0;
         });
-        return new Command("bench", "Measure the engines (see docs/performance.md)") { scalar };
+        var longOption = new Option<bool>("--long") { Description = "Also run 10,000 MLP steps and report memory and gen-2 collections" };
+        var tensorJson = new Option<bool>("--json") { Description = "Print the figures as JSON instead of a table" };
+        var tensor = new Command("tensor", "Time the tensor engine: matmul, a 1-element op, MLP training steps")
+        {
+            longOption,
+            tensorJson,
+        };
+        tensor.SetAction(parsed =>
+        {
+            List<TensorFigure> figures = TensorBenchmark.Measure(parsed.GetValue(longOption));
+            if (parsed.GetValue(tensorJson))
+            {
+                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(figures));
+                return 0;
+            }
+            var table = new Table().AddColumn("workload").AddColumn("measured").AddColumn("target");
+            foreach (TensorFigure f in figures)
+                table.AddRow(Markup.Escape(f.Workload), Markup.Escape($"{f.Value.ToString("G4", CultureInfo.InvariantCulture)} {f.Unit}"), Markup.Escape(f.Target));
+            console.Write(table);
+            return 0;
+        });
+        return new Command("bench", "Measure the engines (see docs/performance.md)") { scalar, tensor };
     }
 
     private static void Print(IAnsiConsole console, ScalarFigures f)

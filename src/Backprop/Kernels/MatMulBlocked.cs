@@ -7,17 +7,16 @@ namespace Backprop.Kernels;
 internal static class MatMulBlocking
 {
     /// <summary>KC for <see cref="float"/>: the depth of a packed panel.</summary>
-    public static int DepthSingle = 256;
+    public static int DepthSingle = 512;
 
     /// <summary>temp</summary>
     public static bool JrOuter;
-    public static long PackATicks, PackBTicks, MacroTicks;
 
     /// <summary>MC for <see cref="float"/>: rows of A packed at once (a multiple of MR is used).</summary>
     public static int RowsSingle = 192;
 
     /// <summary>NC for <see cref="float"/>: columns of B packed at once (a multiple of NR is used).</summary>
-    public static int ColumnsSingle = 2048;
+    public static int ColumnsSingle = 1024;
 
     /// <summary>KC for <see cref="double"/>.</summary>
     public static int DepthDouble = 256;
@@ -97,21 +96,15 @@ internal static unsafe class MatMulBlocked<T, TKernel>
                 }
                 else
                 {
-                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                     MatMulPacking.Pack(bBlock, brs, bcs, kc, nc, nr, packedB);
-                    MatMulBlocking.PackBTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
                     panels = new PanelsOfB(packedB, (nint)kc * nr, nr, nc, null);
                 }
 
                 for (int ic = rowStart; ic < rowEnd; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, rowEnd - ic);
-                    long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
                     MatMulPacking.Pack(problem.A + ic * ars + pc * acs, acs, ars, kc, mc, mr, packedA);
-                    long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-                    MatMulBlocking.PackATicks += t2 - t1;
                     Macro(mc, nc, kc, packedA, panels, problem.C + ic * ldc + jc, ldc, load, tile);
-                    MatMulBlocking.MacroTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t2;
                 }
             }
         }

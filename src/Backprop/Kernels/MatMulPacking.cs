@@ -30,35 +30,59 @@ internal static unsafe class MatMulPacking
         where T : unmanaged
     {
         nint pw = panelWidth;
-        for (int q0 = 0; q0 < width; q0 += panelWidth)
+        nint panelSize = pw * depth;
+        int q0 = 0;
+        if (lineStride == 1)
+        {
+            // Lines adjacent in memory (rows of B, or columns of a column-major A): walk the
+            // source a few whole rows at a time, in order, dealing each row's runs to the panels.
+            int whole = width / panelWidth * panelWidth;
+            for (int p0 = 0; p0 < depth; p0 += 4)
+            {
+                int rows = Math.Min(4, depth - p0);
+                T* d = dst + p0 * pw;
+                for (int q = 0; q < whole; q += panelWidth, d += panelSize)
+                {
+                    T* sq = src + p0 * depthStride + q;
+                    for (int p = 0; p < rows; p++)
+                        CopyShort(sq + p * depthStride, d + p * pw, panelWidth);
+                }
+            }
+            q0 = whole;
+            dst += whole / panelWidth * panelSize;
+        }
+
+        for (; q0 < width; q0 += panelWidth, dst += panelSize)
         {
             int lines = Math.Min(panelWidth, width - q0);
             T* s = src + q0 * lineStride;
-            if (lines == panelWidth && lineStride == 1)
-            {
-                // Lines adjacent in memory (rows of B, or columns of a column-major A): copy rows.
-                for (int p = 0; p < depth; p++)
-                    CopyShort(s + p * depthStride, dst + p * pw, panelWidth);
-            }
-            else if (depthStride == 1)
+            if (depthStride == 1)
             {
                 // Each line contiguous along k (rows of a row-major A, columns of a transposed B):
-                // read each line in order, write it down one column of the panel.
-                for (nint t = 0; t < lines; t++)
+                // walk all lines together, a cache line of each at a time, so that their misses
+                // overlap, and write each p's values out contiguously.
+                int p0 = 0;
+                for (; p0 + 8 <= depth; p0 += 8)
                 {
-                    T* line = s + t * lineStride;
-                    T* d = dst + t;
-                    int p = 0;
-                    for (; p + 4 <= depth; p += 4)
+                    T* d = dst + p0 * pw;
+                    for (nint t = 0; t < lines; t++)
                     {
-                        d[0] = line[p];
-                        d[pw] = line[p + 1];
-                        d[2 * pw] = line[p + 2];
-                        d[3 * pw] = line[p + 3];
-                        d += 4 * pw;
+                        T* line = s + t * lineStride + p0;
+                        d[t] = line[0];
+                        d[pw + t] = line[1];
+                        d[2 * pw + t] = line[2];
+                        d[3 * pw + t] = line[3];
+                        d[4 * pw + t] = line[4];
+                        d[5 * pw + t] = line[5];
+                        d[6 * pw + t] = line[6];
+                        d[7 * pw + t] = line[7];
                     }
-                    for (; p < depth; p++, d += pw)
-                        *d = line[p];
+                }
+                for (; p0 < depth; p0++)
+                {
+                    T* d = dst + p0 * pw;
+                    for (nint t = 0; t < lines; t++)
+                        d[t] = s[t * lineStride + p0];
                 }
                 if (lines < panelWidth)
                     ZeroPadding(dst, depth, lines, panelWidth);
@@ -75,7 +99,6 @@ internal static unsafe class MatMulPacking
                         d[t] = default;
                 }
             }
-            dst += pw * depth;
         }
     }
 

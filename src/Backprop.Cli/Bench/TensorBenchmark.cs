@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Backprop.Data;
+using Backprop.Kernels;
+using Backprop.Random;
+
+namespace Backprop.Cli.Bench;
+
+/// <summary>One measured figure of <c>backprop bench tensor</c>.</summary>
+/// <param name="Workload">What was measured.</param>
+/// <param name="Value">The figure.</param>
+/// <param name="Unit">Its unit.</param>
+/// <param name="Target">The issue's target, in words.</param>
+public sealed record TensorFigure(string Workload, double Value, string Unit, string Target);
+
+/// <summary>Measures the tensor engine (<c>backprop bench tensor</c>): the workloads of the tensor-engine issue.</summary>
+public static class TensorBenchmark
+{
+    /// <summary>Runs every workload and returns its figures.</summary>
+    /// <param name="longRun">Also run 10,000 MLP steps and report memory and gen-2 collections.</param>
+    public static List<TensorFigure> Measure(bool longRun)
+    {
+        var figures = new List<TensorFigure>();
+        foreach (int threads in new[] { 2, 1 })
+        {
+            figures.Add(new($"float32 matmul 1024x1024x1024, {threads} thread{(threads > 1 ? "s" : "")}", MatMulGflops(1024, threads), "GFLOP/s",
+                threads == 2 ? ">= 400" : ">= 200"));
+        }
+        figures.Add(new("1-element mul, forward + backward", OneElementMulMicroseconds(), "us", "<= 1"));
+
+        var mnistSized = new RawTensorMlp([784, 256, 128, 10], seed: 1);
+        var random = new NumpyRandom(2);
+        Tensor x = Tensor.Randn(random, 128, 784);
+        Tensor labels = Tensor.FromArray(Enumerable.Range(0, 128).Select(i => (long)(i % 10)).ToArray());
+        figures.Add(new("MLP 784-256-128-10 step, batch 128 (raw tensors)",
+            MedianMicroseconds(() => mnistSized.Step(x, logits => Losses.CrossEntropy(logits, labels)), warmup: 30, runs: 200) / 1000, "ms", "<= 0.5"));
+
+        (double[][] points, int[] classes) = TwoMoons.Generate(100, 0.1, seed: 3);
+        Tensor moons = Tensor.FromArray(points.SelectMany(p => p.Select(v => (float)v)).ToArray(), 100, 2);
+        Tensor signs = Tensor.FromArray(classes.Select(c => c * 2f - 1).ToArray(), 100, 1);
+        var small = new RawTensorMlp([2, 16, 16, 1], seed: 4);
+        figures.Add(new("MLP 2-16-16-1 step, 100 moons points (hinge loss + L2)",
+            MedianMicroseconds(() => small.Step(moons, scores => HingeLoss(scores, signs, small)), warmup: 200, runs: 2000), "us", "<= 40"));
+
+        if (longRun)
+        {
+            GC.Collect();
+            for (int i = 0; i < 200; i++) mnistSized.Step(x, logits => Losses.CrossEntropy(logits, labels));
+            long before = Environment.WorkingSet;
+            int gen2 = GC.CollectionCount(2);
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < 10_000; i++) mnistSized.Step(x, logits => Losses.CrossEntropy(logits, labels));
+            figures.Add(new("10,000 MLP steps: wall time", clock.Elapsed.TotalSeconds, "s", ""));
+            figures.Add(new("10,000 MLP steps: gen-2 collections", GC.CollectionCount(2) - gen2, "", "memory flat"));
+            figures.Add(new("10,000 MLP steps: working set after - before", (Environment.WorkingSet - before) / 1e6, "MB", "about 0"));
+        }
+        return figures;
+    }
+
+    /// <summary>micrograd's demo loss on tensors: mean(relu(1 - y·score)) + 1e-4·Σ p².</summary>
+    private static Tensor HingeLoss(Tensor scores, Tensor signs, RawTensorMlp model)
+    {
+        Tensor loss = (1.0 - signs * scores).Relu().Mean();
+        foreach (Tensor p in model.Parameters()) loss += (p * p).Sum() * 1e-4;
+        return loss;
+    }
+
+    private static double MatMulGflops(int size, int threads)
+    {
+        var random = new NumpyRandom(5);
+        float[] a = Tensor.Randn(random, size * size).ToArray<float>(), b = Tensor.Randn(random, size * size).ToArray<float>();
+        var c = new float[size * size];
+        double us = MedianMicroseconds(() => MatMulKernel.Multiply(a, size, 1, b, size, 1, c, size, size, size, maxThreads: threads), warmup: 3, runs: 15);
+        return 2.0 * size * size * size / us / 1e3;
+    }
+
+    private static double OneElementMulMicroseconds()
+    {
+        Tensor a = Tensor.Ones(1), b = Tensor.Ones(1);
+        a.RequiresGrad = b.RequiresGrad = true;
+        const int batch = 10_000;
+        return MedianMicroseconds(() =>
+        {
+            for (int i = 0; i < batch; i++) (a * b).Backward();
+        }, warmup: 20, runs: 30) / batch;
+    }
+
+    /// <summary>The median wall time of <paramref name="runs"/> calls, after <paramref name="warmup"/> untimed ones.</summary>
+    private static double MedianMicroseconds(Action action, int warmup, int runs)
+    {
+        for (int i = 0; i < warmup; i++) action();
+        var times = new double[runs];
+        var clock = new Stopwatch();
+        for (int i = 0; i < runs; i++)
+        {
+            clock.Restart();
+            action();
+            times[i] = clock.Elapsed.TotalMicroseconds;
+        }
+        Array.Sort(times);
+        return times[runs / 2];
+    }
+
+    private static double MedianMicroseconds(Func<double> step, int warmup, int runs) => MedianMicroseconds(() => { step(); }, warmup, runs);
+}
