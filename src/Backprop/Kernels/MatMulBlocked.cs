@@ -3,35 +3,11 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
 
-/// <summary>Block sizes of the packed matmul, in elements.</summary>
-internal static class MatMulBlocking
-{
-    /// <summary>KC for <see cref="float"/>: the depth of a packed panel.</summary>
-    public static int DepthSingle = 512;
-
-    /// <summary>temp</summary>
-    public static bool JrOuter;
-
-    /// <summary>MC for <see cref="float"/>: rows of A packed at once (a multiple of MR is used).</summary>
-    public static int RowsSingle = 192;
-
-    /// <summary>NC for <see cref="float"/>: columns of B packed at once (a multiple of NR is used).</summary>
-    public static int ColumnsSingle = 1024;
-
-    /// <summary>KC for <see cref="double"/>.</summary>
-    public static int DepthDouble = 256;
-
-    /// <summary>MC for <see cref="double"/>.</summary>
-    public static int RowsDouble = 96;
-
-    /// <summary>NC for <see cref="double"/>.</summary>
-    public static int ColumnsDouble = 1024;
-}
-
 /// <summary>
 /// The GotoBLAS/BLIS loop nest around a micro-kernel: for each NC-wide column block of C and
-/// each KC-deep slice of k, pack the B block into NR-wide panels; for each MC-high row block,
-/// pack the A block into MR-high panels; then run the micro-kernel over every MR × NR tile.
+/// each KC-deep slice of k, pack the B block into NR-wide panels (or, for few rows, read them in
+/// place); for each MC-high row block, pack the A block into MR-high panels; then, for each A
+/// micro-panel (held in L1), run the micro-kernel against every B panel (streamed from L2/L3).
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <typeparam name="TKernel">The micro-kernel.</typeparam>
@@ -39,6 +15,8 @@ internal static class MatMulBlocking
 /// The first k slice starts each element from zero (or from C when accumulating), every later
 /// slice from the value the previous one left in C, so an element is one fused multiply-add
 /// chain over p = 0 … k-1 whatever the block sizes and whichever part of C a call covers.
+/// Edge tiles (m or n not a multiple of MR or NR) run the same kernel on zero-padded panels
+/// into a scratch tile, of which only the valid part is copied to C.
 /// </remarks>
 internal static unsafe class MatMulBlocked<T, TKernel>
     where T : unmanaged
@@ -132,7 +110,6 @@ internal static unsafe class MatMulBlocked<T, TKernel>
     /// <summary>Runs the micro-kernel over every tile of one mc × nc block.</summary>
     private static void Macro(int mc, int nc, int kc, T* packedA, in PanelsOfB panels, T* c, nint ldc, bool load, T* tile)
     {
-        if (MatMulBlocking.JrOuter) { MacroJ(mc, nc, kc, packedA, panels, c, ldc, load, tile); return; }
         int mr = TKernel.Rows, nr = TKernel.Columns;
         for (int ir = 0; ir < mc; ir += mr)
         {
@@ -149,32 +126,6 @@ internal static unsafe class MatMulBlocked<T, TKernel>
                     PrefetchTile(ct + nr, ldc, mrValid, Math.Min(nr, nc - jr - nr));
                 else if (ir + mr < mc)
                     PrefetchTile(c + (ir + mr) * ldc, ldc, Math.Min(mr, mc - ir - mr), Math.Min(nr, nc));
-                if (mrValid == mr && nrValid == nr)
-                    TKernel.Run(kc, a, b, bStride, ct, ldc, load);
-                else
-                    Edge(kc, a, b, bStride, ct, ldc, load, tile, mrValid, nrValid);
-            }
-        }
-    }
-
-    private static void MacroJ(int mc, int nc, int kc, T* packedA, in PanelsOfB panels, T* c, nint ldc, bool load, T* tile)
-    {
-        int mr = TKernel.Rows, nr = TKernel.Columns;
-        for (int jr = 0; jr < nc; jr += nr)
-        {
-            int nrValid = Math.Min(nr, nc - jr);
-            bool main = jr < panels.Width;
-            T* b = main ? panels.First + jr / nr * panels.PanelStep : panels.Tail;
-            nint bStride = main ? panels.RowStride : nr;
-            for (int ir = 0; ir < mc; ir += mr)
-            {
-                int mrValid = Math.Min(mr, mc - ir);
-                T* a = packedA + (nint)ir * kc;
-                T* ct = c + ir * ldc + jr;
-                if (ir + mr < mc)
-                    PrefetchTile(ct + mr * ldc, ldc, Math.Min(mr, mc - ir - mr), nrValid);
-                else if (jr + nr < nc)
-                    PrefetchTile(c + jr + nr, ldc, Math.Min(mr, mc), Math.Min(nr, nc - jr - nr));
                 if (mrValid == mr && nrValid == nr)
                     TKernel.Run(kc, a, b, bStride, ct, ldc, load);
                 else

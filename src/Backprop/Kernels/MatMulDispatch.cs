@@ -21,8 +21,9 @@ internal static unsafe class MatMulDispatch<T, TKernel, TRowKernel>
     public static void Run(in MatMulProblem<T> problem, int threads)
     {
         long work = (long)problem.M * problem.N * problem.K;
-        if (work <= MatMulKernel.TinyThreshold)
+        if (work <= MatMulKernel.TinyThreshold || (Math.Min(problem.M, problem.N) == 1 && Math.Max(problem.M, problem.N) < 8))
         {
+            // Tiny, or a handful of dot products: a few independent chains, nothing to pack.
             MatMulNaive.Run(problem);
             return;
         }
@@ -49,11 +50,11 @@ internal static unsafe class MatMulDispatch<T, TKernel, TRowKernel>
     private static void Split<TK>(in MatMulProblem<T> problem, int threads, long work) where TK : IMatMulMicroKernel<T>
     {
         int mr = TK.Rows, nr = TK.Columns;
-        // Few rows share each panel of B: packing it would cost as much as using it.
-        bool bInPlace = problem.BColStride == 1 && problem.M <= MatMulKernel.InPlaceRowLimit;
         int rowUnits = (problem.M + mr - 1) / mr;
+        // Few rows share each panel of B: packing it would cost more than it saves.
+        bool bInPlace = problem.BColStride == 1 && rowUnits <= MatMulKernel.InPlaceRowPanels;
         int colUnits = (problem.N + nr - 1) / nr;
-        if (threads <= 1 || work < MatMulKernel.ParallelThreshold || (rowUnits == 1 && colUnits == 1))
+        if (threads <= 1 || work < MatMulKernel.ParallelThreshold || Math.Max(rowUnits, colUnits) < 2)
         {
             MatMulBlocked<T, TK>.Run(problem, 0, problem.M, 0, problem.N, bInPlace);
             return;

@@ -28,7 +28,7 @@ public sealed class MatMulKernelTests
         (65, 33, 129), (11, 31, 17), (12, 32, 16), (13, 33, 15), (24, 64, 8), (25, 65, 9),
         (1, 100, 37), (1, 130, 300), (90, 1, 41), (150, 1, 7), (1, 1, 600), (2, 200, 3),
         (3, 70, 260), (40, 40, 255), (17, 19, 256), (17, 19, 257), (9, 40, 513), (13, 2049, 2),
-        (193, 20, 3), (97, 50, 11),
+        (193, 20, 3), (97, 50, 11), (1, 5, 700), (6, 1, 300), (1, 8, 9), (8, 1, 70), (13, 35, 1030),
     ];
 
     /// <summary>Shape × layout of A × layout of B × accumulate, for the tests that sweep them.</summary>
@@ -148,28 +148,24 @@ public sealed class MatMulKernelTests
             foreach (var (la, lb) in pairs)
             {
                 bool accumulate = index++ % 2 == 0;
+                var (a, ars, acs) = Operand(m, k, la, seed: 31 * m + k);
+                var (b, brs, bcs) = Operand(k, n, lb, seed: 17 * n + k);
+                float[] c0 = Values(m * n, seed: 3);
+                float[] c = (float[])c0.Clone();
+                MatMulKernel.Multiply<float>(a, ars, acs, b, brs, bcs, c, m, n, k, accumulate, 0, isa);
+                float[] expected = ChainSingle(a, ars, acs, b, brs, bcs, accumulate ? c0 : null, m, n, k);
+                if (!expected.AsSpan().SequenceEqual(c))
                 {
-                    {
-                        var (a, ars, acs) = Operand(m, k, la, seed: 31 * m + k);
-                        var (b, brs, bcs) = Operand(k, n, lb, seed: 17 * n + k);
-                        float[] c0 = Values(m * n, seed: 3);
-                        float[] c = (float[])c0.Clone();
-                        MatMulKernel.Multiply<float>(a, ars, acs, b, brs, bcs, c, m, n, k, accumulate, 0, isa);
-                        float[] expected = ChainSingle(a, ars, acs, b, brs, bcs, accumulate ? c0 : null, m, n, k);
-                        if (!expected.AsSpan().SequenceEqual(c))
-                        {
-                            int at = FirstDifference(expected, c);
-                            Assert.Fail($"{isa} {m}x{n}x{k} {la}/{lb} accumulate={accumulate}: C[{at / n},{at % n}] = {c[at]:R}, chain gives {expected[at]:R}");
-                        }
-
-                        double[] ad = Array.ConvertAll(a, x => (double)x / 3);
-                        double[] bd = Array.ConvertAll(b, x => (double)x / 7);
-                        double[] cd0 = Array.ConvertAll(c0, x => (double)x / 5);
-                        double[] cd = (double[])cd0.Clone();
-                        MatMulKernel.Multiply<double>(ad, ars, acs, bd, brs, bcs, cd, m, n, k, accumulate, 0, isa);
-                        Assert.Equal(ChainDouble(ad, ars, acs, bd, brs, bcs, accumulate ? cd0 : null, m, n, k), cd);
-                    }
+                    int at = FirstDifference(expected, c);
+                    Assert.Fail($"{isa} {m}x{n}x{k} {la}/{lb} accumulate={accumulate}: C[{at / n},{at % n}] = {c[at]:R}, chain gives {expected[at]:R}");
                 }
+
+                double[] ad = Array.ConvertAll(a, x => (double)x / 3);
+                double[] bd = Array.ConvertAll(b, x => (double)x / 7);
+                double[] cd0 = Array.ConvertAll(c0, x => (double)x / 5);
+                double[] cd = (double[])cd0.Clone();
+                MatMulKernel.Multiply<double>(ad, ars, acs, bd, brs, bcs, cd, m, n, k, accumulate, 0, isa);
+                Assert.Equal(ChainDouble(ad, ars, acs, bd, brs, bcs, accumulate ? cd0 : null, m, n, k), cd);
             }
         }
     }

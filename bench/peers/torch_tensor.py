@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""The PyTorch peer for `backprop bench tensor`: the same workloads, timed the same way
+(median of repeated runs after a warm-up). Needs Debian's python3-torch (1.13, CPU).
+
+Prints one JSON list of {"Workload", "Value", "Unit"} objects with the workload names
+`backprop bench tensor --json` uses, so compare-tensor.sh can pair them.
+"""
+import json
+import statistics
+import time
+
+import torch
+
+
+def median_us(fn, warmup, runs):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e6)
+    return statistics.median(times)
+
+
+def matmul_gflops(size, threads):
+    torch.set_num_threads(threads)
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    us = median_us(lambda: torch.mm(a, b), 3, 15)
+    torch.set_num_threads(2)
+    return 2.0 * size ** 3 / us / 1e3
+
+
+def one_element_mul_us():
+    a = torch.ones(1, requires_grad=True)
+    b = torch.ones(1, requires_grad=True)
+    batch = 10_000
+
+    def run():
+        for _ in range(batch):
+            (a * b).backward()
+    return median_us(run, 5, 15) / batch
+
+
+class RawMlp:
+    """Weights and biases as leaf tensors, ReLU between layers, SGD in place."""
+
+    def __init__(self, sizes, lr=0.05):
+        torch.manual_seed(1)
+        self.params = []
+        for fan_in, fan_out in zip(sizes, sizes[1:]):
+            bound = 1 / fan_in ** 0.5
+            w = (torch.rand(fan_in, fan_out) * 2 * bound - bound).requires_grad_()
+            b = (torch.rand(fan_out) * 2 * bound - bound).requires_grad_()
+            self.params += [w, b]
+        self.lr = lr
+
+    def forward(self, x):
+        h = x
+        for i in range(0, len(self.params), 2):
+            h = h @ self.params[i] + self.params[i + 1]
+            if i < len(self.params) - 2:
+                h = torch.relu(h)
+        return h
+
+    def step(self, x, loss_fn):
+        loss = loss_fn(self.forward(x))
+        for p in self.params:
+            p.grad = None
+        loss.backward()
+        with torch.no_grad():
+            for p in self.params:
+                p.add_(p.grad, alpha=-self.lr)
+        return loss.item()
+
+
+def main():
+    torch.set_num_threads(2)
+    figures = []
+    for threads in (2, 1):
+        name = f"float32 matmul 1024x1024x1024, {threads} thread{'s' if threads > 1 else ''}"
+        figures.append({"Workload": name, "Value": matmul_gflops(1024, threads), "Unit": "GFLOP/s"})
+    figures.append({"Workload": "1-element mul, forward + backward", "Value": one_element_mul_us(), "Unit": "us"})
+
+    mlp = RawMlp([784, 256, 128, 10])
+    x = torch.randn(128, 784)
+    labels = torch.arange(128) % 10
+    ce = torch.nn.functional.cross_entropy
+    figures.append({"Workload": "MLP 784-256-128-10 step, batch 128 (raw tensors)",
+                    "Value": median_us(lambda: mlp.step(x, lambda logits: ce(logits, labels)), 30, 200) / 1000, "Unit": "ms"})
+
+    small = RawMlp([2, 16, 16, 1])
+    moons = torch.randn(100, 2)
+    signs = (torch.arange(100) % 2).float().unsqueeze(1) * 2 - 1
+
+    def hinge(scores):
+        loss = torch.relu(1 - signs * scores).mean()
+        for p in small.params:
+            loss = loss + (p * p).sum() * 1e-4
+        return loss
+    figures.append({"Workload": "MLP 2-16-16-1 step, 100 moons points (hinge loss + L2)",
+                    "Value": median_us(lambda: small.step(moons, hinge), 200, 2000), "Unit": "us"})
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
