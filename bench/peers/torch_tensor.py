@@ -6,7 +6,10 @@ Prints one JSON list of {"Workload", "Value", "Unit"} objects with the workload 
 `backprop bench tensor --json` uses, so compare-tensor.sh can pair them.
 """
 import json
+import os
 import statistics
+import subprocess
+import sys
 import time
 
 import torch
@@ -24,10 +27,15 @@ def median_us(fn, warmup, runs):
 
 
 def matmul_gflops(size, threads):
-    torch.set_num_threads(threads)
+    if threads != torch.get_num_threads():
+        # OpenBLAS fixes its thread count when it loads, whatever torch.set_num_threads says:
+        # measure in a child process started with the count in its environment.
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+        out = subprocess.run([sys.executable, __file__, "--matmul", str(size), str(threads)],
+                             env=env, capture_output=True, text=True, check=True).stdout
+        return float(out)
     a, b = torch.randn(size, size), torch.randn(size, size)
     us = median_us(lambda: torch.mm(a, b), 3, 15)
-    torch.set_num_threads(2)
     return 2.0 * size ** 3 / us / 1e3
 
 
@@ -75,6 +83,10 @@ class RawMlp:
 
 
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--matmul":
+        torch.set_num_threads(int(sys.argv[3]))
+        print(matmul_gflops(int(sys.argv[2]), int(sys.argv[3])))
+        return
     torch.set_num_threads(2)
     figures = []
     for threads in (2, 1):

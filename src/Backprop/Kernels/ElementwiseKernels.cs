@@ -75,35 +75,26 @@ internal readonly struct MinimumKernel : IBinaryKernel
     public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Min(y, x, d);
 }
 
-/// <summary>1 where x &gt; y, else 0 (a mask; not differentiable).</summary>
+/// <summary>1 where x &gt; y, else 0 (a mask; not differentiable). NaN compares false.</summary>
 internal readonly struct GreaterKernel : IBinaryKernel
 {
     public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = x[i] > y[i] ? T.One : T.Zero;
-    }
+        => Masks.Compare<T, Greater>(x, y, d);
     public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = x[i] > y ? T.One : T.Zero;
-    }
+        => Masks.Compare<T, Greater>(x, y, d);
     public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = x > y[i] ? T.One : T.Zero;
-    }
+        => Masks.Compare<T, Less>(y, x, d);
 }
 
 /// <summary>1 where x == y, else 0 (a mask; not differentiable).</summary>
 internal readonly struct EqualKernel : IBinaryKernel
 {
     public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = x[i] == y[i] ? T.One : T.Zero;
-    }
+        => Masks.Compare<T, Equal>(x, y, d);
     public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = x[i] == y ? T.One : T.Zero;
-    }
-    public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Apply(y, x, d);
+        => Masks.Compare<T, Equal>(x, y, d);
+    public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+        => Masks.Compare<T, Equal>(y, x, d);
 }
 
 internal readonly struct NegateKernel : IUnaryKernel

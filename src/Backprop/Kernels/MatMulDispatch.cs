@@ -28,6 +28,13 @@ internal static unsafe class MatMulDispatch<T, TKernel, TRowKernel>
             return;
         }
 
+        if (MatMulSmall.Suits(problem, work))
+        {
+            // Small, or narrow C: vectors across each row of C, nothing packed.
+            MatMulSmall.Run(problem);
+            return;
+        }
+
         if (problem.N == 1 && problem.M > 1)
         {
             // c = A·b is the row cᵀ = bᵀ·Aᵀ: a one-row product with the operands' roles swapped.
@@ -66,7 +73,9 @@ internal static unsafe class MatMulDispatch<T, TKernel, TRowKernel>
         bool splitRows = problem.M >= problem.N ? rowUnits >= threads || rowUnits >= colUnits
                                                 : colUnits < threads && rowUnits > colUnits;
         int units = splitRows ? rowUnits : colUnits;
-        int chunks = Math.Min(units, threads);
+        // A few chunks per thread rather than one: the caller starts on the first while the
+        // pool wakes the others, and a worker that wakes late still finds work left.
+        int chunks = Math.Min(units, threads * 3);
         var job = new Job<TK>(problem, splitRows, splitRows ? mr : nr, units, chunks, bInPlace);
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.Body);
     }

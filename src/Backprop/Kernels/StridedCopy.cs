@@ -14,7 +14,7 @@ internal static class StridedCopy
     public static Tensor ToContiguous(Tensor t)
     {
         if (t.IsContiguous) return t;
-        Tensor result = Tensor.Empty(t.DType, (int[])t.ShapeArray.Clone());
+        Tensor result = Tensor.Uninitialized(t.DType, (int[])t.ShapeArray.Clone());
         switch (t.StorageArray)
         {
             case float[] f: Copy(f, t.Offset, t.ShapeArray, t.Strides, result.Span<float>()); break;

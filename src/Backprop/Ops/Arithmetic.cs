@@ -102,7 +102,7 @@ public sealed partial class Tensor
         Tensor m = StridedCopy.ToContiguous(ShapeOps.ExpandView(mask, shape));
         Tensor x = StridedCopy.ToContiguous(ShapeOps.ExpandView(a, shape));
         Tensor y = StridedCopy.ToContiguous(ShapeOps.ExpandView(b, shape));
-        Tensor result = Empty(a.DType, shape);
+        Tensor result = Uninitialized(a.DType, shape);
         if (a.DType == DType.Float32)
         {
             Span<float> d = result.Span<float>();

@@ -15,7 +15,7 @@ internal static class Elementwise
     {
         DTypes.RequireFloat(op, x);
         Tensor source = StridedCopy.ToContiguous(x);
-        Tensor result = Tensor.Empty(x.DType, (int[])x.ShapeArray.Clone());
+        Tensor result = Tensor.Uninitialized(x.DType, (int[])x.ShapeArray.Clone());
         if (x.DType == DType.Float32) TKernel.Apply<float>(source.Span<float>(), result.Span<float>());
         else TKernel.Apply<double>(source.Span<double>(), result.Span<double>());
         return result;
@@ -27,7 +27,7 @@ internal static class Elementwise
     {
         DTypes.RequireSame(op, a, b);
         int[] shape = ShapeMath.Broadcast(op, a.ShapeArray, b.ShapeArray);
-        Tensor result = Tensor.Empty(a.DType, shape);
+        Tensor result = Tensor.Uninitialized(a.DType, shape);
         if (a.DType == DType.Float32) Zip<TKernel, float>(a, b, result);
         else Zip<TKernel, double>(a, b, result);
         return result;

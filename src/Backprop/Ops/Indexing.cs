@@ -18,7 +18,7 @@ public sealed partial class Tensor
         var shape = (int[])_shape.Clone();
         shape[d] = idx.Length;
         Tensor source = StridedCopy.ToContiguous(this);
-        Tensor result = Empty(DType, shape);
+        Tensor result = Uninitialized(DType, shape);
         (int outer, int inner) = OuterInner(d);
         int n = _shape[d];
         for (int o = 0; o < outer; o++)
@@ -77,7 +77,7 @@ public sealed partial class Tensor
         int d = ShapeMath.NormalizeDim("Gather", dim, Rank);
         CheckScatterShape("Gather", index, d);
         Tensor source = StridedCopy.ToContiguous(this);
-        Tensor result = Empty(DType, (int[])index._shape.Clone());
+        Tensor result = Uninitialized(DType, (int[])index._shape.Clone());
         ForEachIndex("Gather", index, d, (from, to) => Array.Copy(source.StorageArray, source.Offset + from, result.StorageArray, to, 1));
         return TensorGraph.Record(result, "Gather", [this], g => [ZerosLike(this).ScatterAdd(d, index, g)]);
     }

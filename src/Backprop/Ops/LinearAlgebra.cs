@@ -35,7 +35,7 @@ public sealed partial class Tensor
         int m = a._shape[^2], k = a._shape[^1], n = b._shape[^1];
         int[] batch = ShapeMath.Broadcast("MatMul", a._shape[..^2], b._shape[..^2]);
         int[] shape = [.. batch, m, n];
-        Tensor result = Empty(a.DType, shape);
+        Tensor result = Uninitialized(a.DType, shape); // the kernel writes every element (k = 0 zeroes)
         Tensor av = ShapeOps.ExpandView(a, [.. batch, m, k]);
         Tensor bv = ShapeOps.ExpandView(b, [.. batch, k, n]);
         int batches = ShapeMath.Count(batch);

@@ -174,7 +174,7 @@ public sealed partial class Tensor
         int n = contiguous._shape[dim];
         int[] shape = (int[])contiguous._shape.Clone();
         shape[dim] = 1;
-        Tensor result = Empty(contiguous.DType, shape);
+        Tensor result = Uninitialized(contiguous.DType, shape);
         if (contiguous.DType == DType.Float32) ReduceKernels.Sum(contiguous.Span<float>(), result.Span<float>(), outer, n, inner);
         else ReduceKernels.Sum(contiguous.Span<double>(), result.Span<double>(), outer, n, inner);
         return result;

@@ -181,7 +181,7 @@ public sealed partial class Tensor
         }
         var shape = (int[])first._shape.Clone();
         shape[d] = total;
-        Tensor result = Empty(first.DType, shape);
+        Tensor result = Uninitialized(first.DType, shape);
         (int outer, int inner) = result.OuterInner(d);
         int at = 0;
         var starts = new int[tensors.Count];

@@ -25,7 +25,7 @@ internal static class ShapeOps
     /// <summary>A contiguous copy of <paramref name="t"/> with its own storage, recorded for autograd.</summary>
     public static Tensor Copy(Tensor t)
     {
-        Tensor result = Tensor.Empty(t.DType, (int[])t.ShapeArray.Clone());
+        Tensor result = Tensor.Uninitialized(t.DType, (int[])t.ShapeArray.Clone());
         switch (t.StorageArray)
         {
             case float[] f: StridedCopy.Copy(f, t.Offset, t.ShapeArray, t.Strides, result.Span<float>()); break;

@@ -51,6 +51,22 @@ public sealed partial class Tensor
     /// <summary>A new contiguous tensor over <paramref name="storage"/>, which it takes over (no copy).</summary>
     internal static Tensor Wrap(Array storage, int[] shape) => new(storage, shape, ShapeMath.ContiguousStrides(shape), 0);
 
+    /// <summary>
+    /// A new contiguous tensor whose elements are not cleared first, for op results that write
+    /// every element (skipping the clear saves a pass over large buffers).
+    /// </summary>
+    internal static Tensor Uninitialized(DType dtype, int[] shape)
+    {
+        int count = ShapeMath.Count(shape);
+        Array storage = dtype switch
+        {
+            DType.Float32 => GC.AllocateUninitializedArray<float>(count),
+            DType.Float64 => GC.AllocateUninitializedArray<double>(count),
+            _ => GC.AllocateUninitializedArray<long>(count),
+        };
+        return Wrap(storage, shape);
+    }
+
     /// <summary>A new zero-filled contiguous tensor.</summary>
     internal static Tensor Empty(DType dtype, int[] shape)
     {
