@@ -84,10 +84,15 @@ public static class TensorBenchmark
         }, warmup: 20, runs: 30) / batch;
     }
 
-    /// <summary>The median wall time of <paramref name="runs"/> calls, after <paramref name="warmup"/> untimed ones.</summary>
+    /// <summary>
+    /// The median wall time of <paramref name="runs"/> calls, after at least
+    /// <paramref name="warmup"/> untimed ones and at least half a second of them, so that the
+    /// JIT's tiered compilation has replaced the first, unoptimised code.
+    /// </summary>
     private static double MedianMicroseconds(Action action, int warmup, int runs)
     {
-        for (int i = 0; i < warmup; i++) action();
+        var warming = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || warming.ElapsedMilliseconds < 500; i++) action();
         var times = new double[runs];
         var clock = new Stopwatch();
         for (int i = 0; i < runs; i++)
