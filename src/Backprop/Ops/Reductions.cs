@@ -79,6 +79,9 @@ public sealed partial class Tensor
         return keepDim ? result : result.Reshape(DropDims(ReducedDims("LogSumExp", dims)));
     }
 
+    /// <summary>log Σ e^x over all elements, as a scalar tensor.</summary>
+    public Tensor LogSumExp() => LogSumExp(AllDims());
+
     /// <summary>log Σ e^x over one dimension.</summary>
     /// <param name="dim">The dimension.</param>
     /// <param name="keepDim">Keep it with size 1.</param>

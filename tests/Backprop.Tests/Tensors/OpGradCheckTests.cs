@@ -70,6 +70,7 @@ public class OpGradCheckTests
         AssertGradCheck(x => x[0].Std([2]), a);
         AssertGradCheck(x => x[0].LogSumExp([1]), a);
         AssertGradCheck(x => x[0].LogSumExp([0, 2], keepDim: true), a);
+        AssertGradCheck(x => x[0].LogSumExp(), a);
         AssertGradCheck(x => x[0].Max(1).Values, a);
         AssertGradCheck(x => x[0].Min(2, keepDim: true).Values, a);
         AssertGradCheck(x => x[0].Max(), a);
