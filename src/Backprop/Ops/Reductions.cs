@@ -15,9 +15,19 @@ public sealed partial class Tensor
         DTypes.RequireFloat("Sum", this);
         bool[] reduce = ReducedDims("Sum", dims);
         Tensor result = StridedCopy.ToContiguous(this);
-        for (int d = Rank - 1; d >= 0; d--)
+        if (Rank > 1 && Array.TrueForAll(reduce, r => r))
         {
-            if (reduce[d]) result = SumAlong(result, d);
+            // Everything at once: one pass instead of one per dimension.
+            result = Uninitialized(DType, KeptShape(reduce));
+            if (DType == DType.Float32) result.Storage<float>()[0] = System.Numerics.Tensors.TensorPrimitives.Sum<float>(StridedCopy.ToContiguous(this).Span<float>());
+            else result.Storage<double>()[0] = System.Numerics.Tensors.TensorPrimitives.Sum<double>(StridedCopy.ToContiguous(this).Span<double>());
+        }
+        else
+        {
+            for (int d = Rank - 1; d >= 0; d--)
+            {
+                if (reduce[d]) result = SumAlong(result, d);
+            }
         }
         // Always a new tensor object (reducing nothing returns a view), so the rule below is
         // attached to the result and never to this tensor.
