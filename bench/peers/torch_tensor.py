@@ -15,9 +15,15 @@ import time
 import torch
 
 
+WARMUP_SECONDS = 2.0  # as `backprop bench tensor` warms up
+
+
 def median_us(fn, warmup, runs):
-    for _ in range(warmup):
+    start = time.perf_counter()
+    done = 0
+    while done < warmup or time.perf_counter() - start < WARMUP_SECONDS:
         fn()
+        done += 1
     times = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -15,6 +15,12 @@ public sealed record TensorFigure(string Workload, double Value, string Unit, st
 /// <summary>Measures the tensor engine (<c>backprop bench tensor</c>): the workloads of the tensor-engine issue.</summary>
 public static class TensorBenchmark
 {
+    /// <summary>
+    /// How long each workload runs untimed first: long enough for tiered compilation to reach
+    /// its optimised code and for the thread pool to have its workers.
+    /// </summary>
+    private const int WarmupMilliseconds = 2000;
+
     /// <summary>Runs every workload and returns its figures.</summary>
     /// <param name="longRun">Also run 10,000 MLP steps and report memory and gen-2 collections.</param>
     public static List<TensorFigure> Measure(bool longRun)
@@ -86,13 +92,13 @@ public static class TensorBenchmark
 
     /// <summary>
     /// The median wall time of <paramref name="runs"/> calls, after at least
-    /// <paramref name="warmup"/> untimed ones and at least half a second of them, so that the
+    /// <paramref name="warmup"/> untimed ones and at least <see cref="WarmupMilliseconds"/> of them, so that the
     /// JIT's tiered compilation has replaced the first, unoptimised code.
     /// </summary>
     private static double MedianMicroseconds(Action action, int warmup, int runs)
     {
         var warming = Stopwatch.StartNew();
-        for (int i = 0; i < warmup || warming.ElapsedMilliseconds < 500; i++) action();
+        for (int i = 0; i < warmup || warming.ElapsedMilliseconds < WarmupMilliseconds; i++) action();
         var times = new double[runs];
         var clock = new Stopwatch();
         for (int i = 0; i < runs; i++)
