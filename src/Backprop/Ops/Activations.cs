@@ -2,7 +2,7 @@ namespace Backprop;
 
 // Activation functions, each with its backward rule beside it.
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Hyperbolic tangent; d/dx = 1 - tanh²(x).</summary>
     public Tensor Tanh()

@@ -3,7 +3,7 @@ namespace Backprop;
 // Arithmetic with NumPy broadcasting. Each op computes its result, then states its backward
 // rule beside it; gradients of broadcast operands are summed back to their own shapes (SumTo).
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary><c>this + other</c> with broadcasting; d/da = 1, d/db = 1.</summary>
     /// <param name="other">The other operand.</param>

@@ -6,7 +6,7 @@ namespace Backprop;
 // recorded graphs may have saved, so on a tensor that requires grad they are allowed only
 // inside Autograd.NoGrad(), as in PyTorch.
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary><c>this += alpha · other</c> in place (other broadcast to this shape); returns this tensor.</summary>
     /// <param name="other">The tensor to add.</param>

@@ -3,7 +3,7 @@ namespace Backprop;
 // Indexing ops with Int64 index tensors. Every index is checked: an out-of-range one names
 // the index, the dimension and its size.
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The entries at <paramref name="indices"/> along <paramref name="dim"/> (a copy), as

@@ -2,7 +2,7 @@ using Backprop.Kernels;
 
 namespace Backprop;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The matrix product, as <c>torch.matmul</c>: vector·vector is a dot product (a scalar);

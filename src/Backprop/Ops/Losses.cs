@@ -69,6 +69,19 @@ public static class Losses
         return Reduce(logits.Softplus() - logits * targets, reduction);
     }
 
+    /// <summary>
+    /// The SVM max-margin (hinge) loss of micrograd's demo: relu(1 - y·score) per example,
+    /// with targets y of -1 or +1.
+    /// </summary>
+    /// <param name="scores">Scores, one per example.</param>
+    /// <param name="targets">-1 or +1 per example, shaped like the scores.</param>
+    /// <param name="reduction">Mean, sum or none.</param>
+    public static Tensor Hinge(Tensor scores, Tensor targets, Reduction reduction = Reduction.Mean)
+    {
+        CheckSameShape("Hinge", scores, targets);
+        return Reduce((1.0 - targets * scores).Relu(), reduction);
+    }
+
     private static Tensor Nll(Tensor logProbabilities, Tensor targets, string op)
     {
         if (targets.DType != DType.Int64)

@@ -2,7 +2,7 @@ namespace Backprop;
 
 // Elementwise math functions, each with its backward rule beside it.
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>e^x element by element; d/dx = e^x.</summary>
     public Tensor Exp()

@@ -1,6 +1,6 @@
 namespace Backprop;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Layer normalisation over the last <paramref name="normalizedDims"/> dimensions:

@@ -2,7 +2,7 @@ namespace Backprop;
 
 // Reductions over all elements or over dimensions (with keepDim), each with its backward rule.
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>The sum of all elements, as a scalar tensor; the gradient is the output's gradient everywhere.</summary>
     public Tensor Sum() => Sum(AllDims(), keepDim: false);

@@ -2,7 +2,7 @@ namespace Backprop;
 
 // Shape ops: views where the strides allow it (no copy), each with its backward rule.
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The same elements in another shape (one dimension may be -1, inferred). A view when the

@@ -1,6 +1,6 @@
 namespace Backprop;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// e^x / Σ e^x along <paramref name="dim"/>, computed stably (the maximum is subtracted

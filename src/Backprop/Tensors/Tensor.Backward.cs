@@ -1,6 +1,6 @@
 namespace Backprop;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Runs backpropagation from this tensor: every recorded rule runs once in reverse

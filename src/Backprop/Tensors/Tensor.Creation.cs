@@ -2,7 +2,7 @@ using Backprop.Random;
 
 namespace Backprop;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A float tensor holding a copy of <paramref name="data"/> in row-major order.</summary>
     /// <param name="data">The elements.</param>

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Backprop;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     private const int SummariseAbove = 1000;
     private const int EdgeItems = 3;

@@ -21,7 +21,7 @@ namespace Backprop;
 /// <see cref="To(DType)"/>.
 /// </para>
 /// </remarks>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private readonly Array _storage;
     private readonly int[] _shape;
@@ -39,6 +39,20 @@ public sealed partial class Tensor
     internal Tensor? PendingGrad;
 
     private List<HookSlot>? _hooks;
+
+    /// <summary>
+    /// A new leaf over the same storage, shape and strides as <paramref name="data"/> (no copy),
+    /// for types that are tensors with a role, such as <see cref="NN.Parameter"/>.
+    /// </summary>
+    /// <param name="data">The tensor whose elements to share.</param>
+    protected Tensor(Tensor data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        _storage = data._storage;
+        _shape = data._shape;
+        _strides = data._strides;
+        _offset = data._offset;
+    }
 
     internal Tensor(Array storage, int[] shape, int[] strides, int offset)
     {

@@ -1,0 +1,56 @@
+using Backprop.Random;
+
+namespace Backprop.NN;
+
+/// <summary>
+/// y = x·Wᵀ + b, as PyTorch's <c>nn.Linear</c>: the weight is stored [out, in] (so checkpoints
+/// load in PyTorch unchanged) and read transposed without a copy.
+/// </summary>
+public sealed class Linear : Module
+{
+    /// <summary>
+    /// Creates the layer with PyTorch's default initialisation: weight and bias uniform in
+    /// ±1/√in (Kaiming uniform with a = √5), drawn from <paramref name="random"/>.
+    /// </summary>
+    /// <param name="inFeatures">Inputs per example.</param>
+    /// <param name="outFeatures">Outputs per example.</param>
+    /// <param name="random">The generator for the initial values.</param>
+    /// <param name="bias">Whether to add a bias.</param>
+    /// <param name="dtype">The element type of the parameters.</param>
+    public Linear(int inFeatures, int outFeatures, NumpyRandom random, bool bias = true, DType dtype = DType.Float32)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inFeatures, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outFeatures, 1);
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        Weight = RegisterParameter("weight", new Parameter(Tensor.Zeros([outFeatures, inFeatures], dtype)));
+        Init.KaimingUniform(Weight, random, negativeSlope: Math.Sqrt(5));
+        if (bias)
+        {
+            double bound = 1 / Math.Sqrt(inFeatures);
+            Bias = RegisterParameter("bias", new Parameter(Tensor.Zeros([outFeatures], dtype)));
+            Init.Uniform(Bias, random, -bound, bound);
+        }
+    }
+
+    /// <summary>Inputs per example.</summary>
+    public int InFeatures { get; }
+
+    /// <summary>Outputs per example.</summary>
+    public int OutFeatures { get; }
+
+    /// <summary>The weight, [out, in].</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>The bias, [out], or null.</summary>
+    public Parameter? Bias { get; }
+
+    /// <inheritdoc/>
+    protected override Tensor ForwardCore(Tensor input)
+    {
+        if (input.Rank == 0 || input.Shape[^1] != InFeatures)
+            throw new ArgumentException($"Linear({InFeatures}, {OutFeatures}): input shape [{string.Join(",", input.Shape)}] does not end in {InFeatures}");
+        Tensor output = input.MatMul(Weight.T);
+        return Bias is null ? output : output + Bias;
+    }
+}

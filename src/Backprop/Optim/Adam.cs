@@ -1,0 +1,85 @@
+namespace Backprop.Optim;
+
+/// <summary>
+/// Adam, as PyTorch's <c>Adam</c>: m = β₁m + (1-β₁)g, v = β₂v + (1-β₂)g², and
+/// p -= lr·(m / (1-β₁ᵗ)) / (√(v / (1-β₂ᵗ)) + ε). Weight decay here is L2 (λp added to g);
+/// for decoupled weight decay use <see cref="AdamW"/>.
+/// </summary>
+public class Adam : Optimizer
+{
+    private readonly Tensor?[] _m;
+    private readonly Tensor?[] _v;
+
+    /// <summary>Creates the optimizer.</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="learningRate">The step size (PyTorch's default 1e-3).</param>
+    /// <param name="beta1">Decay of the first moment.</param>
+    /// <param name="beta2">Decay of the second moment.</param>
+    /// <param name="eps">Added to the denominator.</param>
+    /// <param name="weightDecay">L2 penalty λ.</param>
+    public Adam(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0)
+        : base(parameters, learningRate)
+    {
+        if (beta1 is < 0 or >= 1 || beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta1), $"{GetType().Name}: betas must be in [0, 1), got {beta1}, {beta2}");
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Eps = eps;
+        WeightDecay = weightDecay;
+        _m = new Tensor?[Parameters.Count];
+        _v = new Tensor?[Parameters.Count];
+    }
+
+    /// <summary>β₁.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>β₂.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε.</summary>
+    public double Eps { get; }
+
+    /// <summary>λ.</summary>
+    public double WeightDecay { get; }
+
+    /// <inheritdoc/>
+    protected override void Update(int index, Tensor parameter, Tensor gradient)
+    {
+        Tensor g = DecayWeights(parameter, gradient);
+        Tensor m = State(_m, index, parameter).MulInPlace(Beta1).AddInPlace(g, 1 - Beta1);
+        Tensor v = State(_v, index, parameter).MulInPlace(Beta2).AddInPlace(g * g, 1 - Beta2);
+        double biasCorrection1 = 1 - Math.Pow(Beta1, Steps);
+        double biasCorrection2 = 1 - Math.Pow(Beta2, Steps);
+        Tensor denominator = v.Sqrt() / Math.Sqrt(biasCorrection2) + Eps;
+        parameter.AddInPlace(m / denominator, -LearningRate / biasCorrection1);
+    }
+
+    /// <summary>Applies weight decay before the moments: L2 for Adam (returns g + λp).</summary>
+    protected virtual Tensor DecayWeights(Tensor parameter, Tensor gradient) =>
+        WeightDecay != 0 ? gradient + parameter * WeightDecay : gradient;
+}
+
+/// <summary>
+/// AdamW, as PyTorch's <c>AdamW</c>: Adam with decoupled weight decay, p *= 1 - lr·λ before the
+/// Adam update (default λ = 0.01).
+/// </summary>
+public sealed class AdamW : Adam
+{
+    /// <summary>Creates the optimizer.</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="learningRate">The step size.</param>
+    /// <param name="beta1">Decay of the first moment.</param>
+    /// <param name="beta2">Decay of the second moment.</param>
+    /// <param name="eps">Added to the denominator.</param>
+    /// <param name="weightDecay">Decoupled decay λ.</param>
+    public AdamW(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 1e-2)
+        : base(parameters, learningRate, beta1, beta2, eps, weightDecay)
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor DecayWeights(Tensor parameter, Tensor gradient)
+    {
+        if (WeightDecay != 0) parameter.MulInPlace(1 - LearningRate * WeightDecay);
+        return gradient;
+    }
+}

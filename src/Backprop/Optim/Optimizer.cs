@@ -1,0 +1,99 @@
+namespace Backprop.Optim;
+
+/// <summary>
+/// Updates parameters from their gradients, as PyTorch's <c>torch.optim</c> optimizers do:
+/// <see cref="ZeroGrad"/>, backward, <see cref="Step"/>. Updates happen in place, under
+/// <see cref="Autograd.NoGrad"/>; parameters without a gradient are skipped.
+/// </summary>
+public abstract class Optimizer
+{
+    private readonly Tensor[] _parameters;
+
+    /// <summary>Creates the optimizer over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">Leaves that require grad (e.g. <c>model.Parameters()</c>).</param>
+    /// <param name="learningRate">The step size; non-negative.</param>
+    /// <exception cref="ArgumentException">A parameter does not require grad, or the rate is negative or not finite.</exception>
+    protected Optimizer(IEnumerable<Tensor> parameters, double learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        _parameters = parameters.ToArray();
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            if (!_parameters[i].RequiresGrad || !_parameters[i].IsLeaf)
+                throw new ArgumentException($"{GetType().Name}: parameter {i} is not a leaf that requires grad", nameof(parameters));
+        }
+        LearningRate = learningRate;
+    }
+
+    /// <summary>The parameters being optimised.</summary>
+    public IReadOnlyList<Tensor> Parameters => _parameters;
+
+    /// <summary>The step size; schedules change it between steps.</summary>
+    public double LearningRate
+    {
+        get;
+        set
+        {
+            if (!(value >= 0) || double.IsInfinity(value))
+                throw new ArgumentOutOfRangeException(nameof(value), $"{GetType().Name}: the learning rate must be a finite number >= 0, got {value}");
+            field = value;
+        }
+    }
+
+    /// <summary>How many steps have been taken.</summary>
+    public int Steps { get; private set; }
+
+    /// <summary>Clears every parameter's gradient.</summary>
+    public void ZeroGrad()
+    {
+        foreach (Tensor p in _parameters) p.ZeroGrad();
+    }
+
+    /// <summary>Applies one update to every parameter that has a gradient.</summary>
+    public void Step()
+    {
+        Steps++;
+        using (Autograd.NoGrad())
+        {
+            for (int i = 0; i < _parameters.Length; i++)
+            {
+                if (_parameters[i].Grad is Tensor grad) Update(i, _parameters[i], grad);
+            }
+        }
+    }
+
+    /// <summary>Updates parameter <paramref name="index"/> in place from <paramref name="gradient"/> (called under NoGrad).</summary>
+    /// <param name="index">The parameter's position, for per-parameter state.</param>
+    /// <param name="parameter">The parameter.</param>
+    /// <param name="gradient">Its gradient.</param>
+    protected abstract void Update(int index, Tensor parameter, Tensor gradient);
+
+    /// <summary>
+    /// Scales the gradients of <paramref name="parameters"/> so that their joint L2 norm is at
+    /// most <paramref name="maxNorm"/> (by maxNorm / (norm + 1e-6), as PyTorch's
+    /// <c>clip_grad_norm_</c>), and returns the norm before clipping.
+    /// </summary>
+    /// <param name="parameters">The parameters whose gradients to clip.</param>
+    /// <param name="maxNorm">The largest norm allowed.</param>
+    public static double ClipGradNorm(IEnumerable<Tensor> parameters, double maxNorm)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        Tensor[] withGrad = parameters.Where(p => p.Grad is not null).ToArray();
+        double total;
+        using (Autograd.NoGrad())
+        {
+            double sum = 0;
+            foreach (Tensor p in withGrad) sum += (p.Grad! * p.Grad!).Sum().Item();
+            total = Math.Sqrt(sum);
+            double factor = maxNorm / (total + 1e-6);
+            if (factor < 1)
+            {
+                foreach (Tensor p in withGrad) p.Grad = p.Grad! * factor;
+            }
+        }
+        return total;
+    }
+
+    /// <summary>Per-parameter state, created on first use.</summary>
+    protected Tensor State(Tensor?[] slots, int index, Tensor like) => slots[index] ??= Tensor.ZerosLike(like);
+}

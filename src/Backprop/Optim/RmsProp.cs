@@ -1,0 +1,75 @@
+namespace Backprop.Optim;
+
+/// <summary>
+/// RMSprop, as PyTorch's <c>RMSprop</c>: s = αs + (1-α)g²; with <c>centered</c>, a = αa + (1-α)g
+/// and the denominator is √(s - a²) + ε, else √s + ε; with momentum, b = μb + g/denominator and
+/// p -= lr·b, else p -= lr·g/denominator.
+/// </summary>
+public sealed class RmsProp : Optimizer
+{
+    private readonly Tensor?[] _square;
+    private readonly Tensor?[] _average;
+    private readonly Tensor?[] _momentum;
+
+    /// <summary>Creates the optimizer.</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="learningRate">The step size (PyTorch's default 0.01).</param>
+    /// <param name="alpha">Decay of the squared-gradient average.</param>
+    /// <param name="eps">Added to the denominator.</param>
+    /// <param name="weightDecay">L2 penalty λ.</param>
+    /// <param name="momentum">μ, 0 for none.</param>
+    /// <param name="centered">Normalise by the variance rather than the second moment.</param>
+    public RmsProp(IEnumerable<Tensor> parameters, double learningRate = 0.01, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false)
+        : base(parameters, learningRate)
+    {
+        Alpha = alpha;
+        Eps = eps;
+        WeightDecay = weightDecay;
+        Momentum = momentum;
+        Centered = centered;
+        _square = new Tensor?[Parameters.Count];
+        _average = new Tensor?[Parameters.Count];
+        _momentum = new Tensor?[Parameters.Count];
+    }
+
+    /// <summary>α.</summary>
+    public double Alpha { get; }
+
+    /// <summary>ε.</summary>
+    public double Eps { get; }
+
+    /// <summary>λ.</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>μ.</summary>
+    public double Momentum { get; }
+
+    /// <summary>Whether the variance is used.</summary>
+    public bool Centered { get; }
+
+    /// <inheritdoc/>
+    protected override void Update(int index, Tensor parameter, Tensor gradient)
+    {
+        Tensor g = WeightDecay != 0 ? gradient + parameter * WeightDecay : gradient;
+        Tensor s = State(_square, index, parameter).MulInPlace(Alpha).AddInPlace(g * g, 1 - Alpha);
+        Tensor denominator;
+        if (Centered)
+        {
+            Tensor a = State(_average, index, parameter).MulInPlace(Alpha).AddInPlace(g, 1 - Alpha);
+            denominator = (s - a * a).Sqrt() + Eps;
+        }
+        else
+        {
+            denominator = s.Sqrt() + Eps;
+        }
+        if (Momentum > 0)
+        {
+            Tensor b = State(_momentum, index, parameter).MulInPlace(Momentum).AddInPlace(g / denominator);
+            parameter.AddInPlace(b, -LearningRate);
+        }
+        else
+        {
+            parameter.AddInPlace(g / denominator, -LearningRate);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+namespace Backprop.Optim;
+
+/// <summary>
+/// Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay, as
+/// PyTorch's <c>SGD</c>: d = g + λp; with momentum, b = μb + (1 - dampening)d (b = d on the first
+/// step) and d = b, or d = d + μb for Nesterov; then p -= lr·d.
+/// </summary>
+public sealed class Sgd : Optimizer
+{
+    private readonly Tensor?[] _momentumBuffers;
+
+    /// <summary>Creates the optimizer.</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="learningRate">The step size.</param>
+    /// <param name="momentum">μ, 0 for none.</param>
+    /// <param name="weightDecay">λ, added as λ·p to the gradient.</param>
+    /// <param name="nesterov">Use Nesterov momentum (needs momentum &gt; 0 and no dampening).</param>
+    /// <param name="dampening">Dampening of the momentum.</param>
+    public Sgd(IEnumerable<Tensor> parameters, double learningRate, double momentum = 0, double weightDecay = 0, bool nesterov = false, double dampening = 0)
+        : base(parameters, learningRate)
+    {
+        if (momentum < 0 || weightDecay < 0) throw new ArgumentOutOfRangeException(nameof(momentum), "Sgd: momentum and weight decay must be >= 0");
+        if (nesterov && (momentum <= 0 || dampening != 0)) throw new ArgumentException("Sgd: Nesterov momentum needs momentum > 0 and zero dampening");
+        Momentum = momentum;
+        WeightDecay = weightDecay;
+        Nesterov = nesterov;
+        Dampening = dampening;
+        _momentumBuffers = new Tensor?[Parameters.Count];
+    }
+
+    /// <summary>μ.</summary>
+    public double Momentum { get; }
+
+    /// <summary>λ.</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>Whether momentum is Nesterov's.</summary>
+    public bool Nesterov { get; }
+
+    /// <summary>Dampening of the momentum.</summary>
+    public double Dampening { get; }
+
+    /// <inheritdoc/>
+    protected override void Update(int index, Tensor parameter, Tensor gradient)
+    {
+        Tensor d = WeightDecay != 0 ? gradient + parameter * WeightDecay : gradient;
+        if (Momentum != 0)
+        {
+            Tensor? buffer = _momentumBuffers[index];
+            if (buffer is null) buffer = _momentumBuffers[index] = ShapeOps.Copy(d); // its own storage, not the gradient's
+            else buffer.MulInPlace(Momentum).AddInPlace(d, 1 - Dampening);
+            d = Nesterov ? d + buffer * Momentum : buffer;
+        }
+        parameter.AddInPlace(d, -LearningRate);
+    }
+}
