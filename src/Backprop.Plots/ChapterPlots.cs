@@ -1,4 +1,3 @@
-using Backprop.IO;
 using ScottPlot;
 using ScottPlot.Plottables;
 
@@ -24,21 +23,6 @@ public static class ChapterPlots
     /// <summary>Number of bins of each histogram (<c>ax.hist(..., bins=20)</c>).</summary>
     public const int HistogramBinCount = 20;
 
-    // matplotlib's defaults at 100 dpi: 1 pt = 100/72 px.
-    private const float Point = 100f / 72f;
-    private const float TextSize = 10 * Point;
-    private const float TitleSize = 12 * Point;
-
-    // matplotlib's 0.8 pt frame, tick and grid lines are 1.1 px; ScottPlot draws them without
-    // anti-aliasing, so 1.1 px comes out 1 or 2 px wide by position. One pixel keeps them even.
-    private const float LineWidth = 1f;
-
-    private static readonly Color Blue = Color.FromHex("#1f77b4");   // matplotlib's C0
-    private static readonly Color Orange = Color.FromHex("#ff7f0e"); // matplotlib's C1
-    private static readonly Color Red = Color.FromHex("#ff0000");    // matplotlib's 'r'
-    private static readonly Color GridColor = Color.FromHex("#b0b0b0").WithAlpha(0.3);
-    private static readonly Color LegendEdge = Color.FromHex("#cccccc");
-
     /// <summary>
     /// Draws the histograms of gradient magnitudes in two layers, overlaid: 20 bins each over its own
     /// range, translucent (alpha 0.6), blue for layer 2 (closer to the output), orange for layer 1.
@@ -52,16 +36,15 @@ public static class ChapterPlots
     /// </exception>
     public static void SaveGradientHistogram(string path, IReadOnlyList<double> layer2, IReadOnlyList<double> layer1)
     {
-        string fullPath = ValidatePath(path);
+        string fullPath = PlotStyle.ValidatePath(path);
         HistogramBins bins2 = HistogramBins.Compute(layer2, HistogramBinCount, nameof(layer2));
         HistogramBins bins1 = HistogramBins.Compute(layer1, HistogramBinCount, nameof(layer1));
 
-        PlotFonts.UseDejaVuSans();
-        using var plot = NewPlot(
+        using var plot = PlotStyle.NewPlot(
             "Gradient magnitudes: closer to output vs closer to input", "|gradient|", "Count");
 
-        AddHistogram(plot, bins2, Blue.WithAlpha(0.6), "Layer 2 grad magnitude");
-        AddHistogram(plot, bins1, Orange.WithAlpha(0.6), "Layer 1 grad magnitude");
+        AddHistogram(plot, bins2, PlotStyle.Blue.WithAlpha(0.6), "Layer 2 grad magnitude");
+        AddHistogram(plot, bins1, PlotStyle.Orange.WithAlpha(0.6), "Layer 1 grad magnitude");
 
         // matplotlib: 5% margins on x; y starts at 0 (the bars' sticky edge) with 5% above the tallest bar.
         double left = Math.Min(bins2.Edges[0], bins1.Edges[0]);
@@ -70,8 +53,8 @@ public static class ChapterPlots
         double margin = 0.05 * (right - left);
         plot.Axes.SetLimits(left - margin, right + margin, 0, top * 1.05);
 
-        ShowGrid(plot, minor: false);
-        Save(plot, fullPath);
+        PlotStyle.ShowGrid(plot, minor: false);
+        PlotStyle.Save(plot, fullPath, Width, Height);
     }
 
     /// <summary>
@@ -87,7 +70,7 @@ public static class ChapterPlots
     /// </exception>
     public static void SaveVanishing(string path, IReadOnlyList<double> gradNorms)
     {
-        string fullPath = ValidatePath(path);
+        string fullPath = PlotStyle.ValidatePath(path);
         ArgumentNullException.ThrowIfNull(gradNorms);
         if (gradNorms.Count == 0)
             throw new ArgumentException("SaveVanishing: no gradient magnitudes to plot (the list is empty).", nameof(gradNorms));
@@ -108,17 +91,16 @@ public static class ChapterPlots
             logYs[i] = Math.Log10(v);
         }
 
-        PlotFonts.UseDejaVuSans();
-        using var plot = NewPlot(
+        using var plot = PlotStyle.NewPlot(
             "Vanishing Gradients: sigmoid across 12 layers",
             "Layer (counting backwards from output)",
             "Mean |gradient| (log scale)");
 
-        Scatter line = plot.Add.Scatter(xs, logYs, Red);
+        Scatter line = plot.Add.Scatter(xs, logYs, PlotStyle.Red);
         line.LegendText = "Sigmoid gradient magnitude";
-        line.LineWidth = 1.5f * Point;
+        line.LineWidth = 1.5f * PlotStyle.Point;
         line.MarkerShape = MarkerShape.FilledCircle;
-        line.MarkerSize = 6 * Point;
+        line.MarkerSize = 6 * PlotStyle.Point;
 
         plot.Axes.Left.TickGenerator = new LogDecadeTickGenerator();
 
@@ -128,54 +110,8 @@ public static class ChapterPlots
         double yMargin = 0.05 * (high > low ? high - low : 1);
         plot.Axes.SetLimits(-xMargin, xs[^1] + xMargin, low - yMargin, high + yMargin);
 
-        ShowGrid(plot, minor: true);
-        Save(plot, fullPath);
-    }
-
-    /// <summary>Checks the target path and returns it in full form.</summary>
-    private static string ValidatePath(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string fullPath = Path.GetFullPath(path);
-        if (string.IsNullOrEmpty(Path.GetFileName(fullPath)) || Directory.Exists(fullPath))
-            throw new ArgumentException($"'{path}' names a folder; give the path of the PNG file to write.", nameof(path));
-        return fullPath;
-    }
-
-    /// <summary>
-    /// A plot styled like matplotlib's defaults: white, black frame, 10 pt text, 12 pt title, matplotlib's
-    /// choice of ticks on linear axes, legend in the upper right.
-    /// </summary>
-    private static Plot NewPlot(string title, string xLabel, string yLabel)
-    {
-        var plot = new Plot();
-        plot.Axes.Title.Label.Text = title;
-        plot.Axes.Title.Label.FontSize = TitleSize;
-        plot.Axes.Title.Label.Bold = false;
-        plot.Axes.Title.IsVisible = true;
-
-        plot.Axes.Bottom.Label.Text = xLabel;
-        plot.Axes.Bottom.TickGenerator = new MaxNTickGenerator();
-        plot.Axes.Left.TickGenerator = new MaxNTickGenerator();
-        plot.Axes.Left.Label.Text = yLabel;
-        foreach (IAxis axis in plot.Axes.GetAxes())
-        {
-            axis.Label.FontSize = TextSize;
-            axis.Label.Bold = false;
-            axis.TickLabelStyle.FontSize = TextSize;
-            axis.FrameLineStyle.Width = LineWidth;
-            axis.MajorTickStyle.Length = 3.5f * Point;
-            axis.MajorTickStyle.Width = LineWidth;
-            axis.MinorTickStyle.Length = 2f * Point;
-            axis.MinorTickStyle.Width = LineWidth;
-        }
-
-        plot.Legend.FontSize = TextSize;
-        plot.Legend.OutlineColor = LegendEdge;
-        plot.Legend.BackgroundColor = Colors.White.WithAlpha(0.8);
-        plot.Legend.ShadowColor = Colors.Transparent;
-        plot.ShowLegend(Alignment.UpperRight);
-        return plot;
+        PlotStyle.ShowGrid(plot, minor: true);
+        PlotStyle.Save(plot, fullPath, Width, Height);
     }
 
     /// <summary>Adds one histogram as touching bars without edges, one per bin, under one legend entry.</summary>
@@ -198,23 +134,5 @@ public static class ChapterPlots
 
         BarPlot barPlot = plot.Add.Bars(bars);
         barPlot.LegendText = legend;
-    }
-
-    /// <summary>matplotlib's <c>ax.grid(True, alpha=0.3)</c>, optionally on minor ticks too (<c>which='both'</c>).</summary>
-    private static void ShowGrid(Plot plot, bool minor)
-    {
-        plot.Grid.IsVisible = true;
-        plot.Grid.MajorLineColor = GridColor;
-        plot.Grid.MajorLineWidth = LineWidth;
-        plot.Grid.MinorLineColor = minor ? GridColor : Colors.Transparent;
-        plot.Grid.MinorLineWidth = minor ? LineWidth : 0;
-    }
-
-    /// <summary>Renders the plot to PNG and writes it atomically (temporary file, then rename).</summary>
-    private static void Save(Plot plot, string fullPath)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
-        AtomicFile.Write(fullPath, stream => stream.Write(png));
     }
 }

@@ -22,15 +22,25 @@ internal sealed class MaxNTickGenerator : ITickGenerator
     /// <summary>The most intervals between ticks (matplotlib's <c>nbins</c>, 9 when 'auto' has room).</summary>
     public int MaxTickCount { get; set; } = 9;
 
+    /// <summary>
+    /// Whether ticks fall on whole numbers only, when the range holds at least two (matplotlib's
+    /// <c>MaxNLocator(integer=True)</c>), as an axis of epochs needs.
+    /// </summary>
+    public bool Integer { get; init; }
+
     /// <inheritdoc/>
     public void Regenerate(CoordinateRange range, Edge edge, PixelLength size, Paint paint, LabelStyle labelStyle)
     {
-        double[] positions = Positions(range.Min, range.Max, Math.Max(1, MaxTickCount));
+        double[] positions = Positions(range.Min, range.Max, Math.Max(1, MaxTickCount), Integer);
         Ticks = Labels(positions);
     }
 
     /// <summary>matplotlib's <c>MaxNLocator._raw_ticks</c>, without the offset it uses for far-from-zero ranges.</summary>
-    internal static double[] Positions(double min, double max, int bins)
+    /// <param name="min">Low end of the axis.</param>
+    /// <param name="max">High end of the axis.</param>
+    /// <param name="bins">The most intervals between ticks.</param>
+    /// <param name="integer">Keep only whole-number steps, as <c>MaxNLocator(integer=True)</c> does.</param>
+    internal static double[] Positions(double min, double max, int bins, bool integer = false)
     {
         if (!double.IsFinite(min) || !double.IsFinite(max) || !(max > min))
             return [];
@@ -46,6 +56,8 @@ internal sealed class MaxNTickGenerator : ITickGenerator
         foreach (double s in Steps)
             steps.Add(s * scale);
         steps.Add(20 * scale);
+        if (integer)
+            steps.RemoveAll(s => s >= 1 && Math.Abs(s - Math.Round(s)) >= 0.001);
 
         int first = steps.FindIndex(s => s >= rawStep);
         if (first < 0)
@@ -55,6 +67,8 @@ internal sealed class MaxNTickGenerator : ITickGenerator
         for (int i = first; i >= 0; i--)
         {
             double step = steps[i];
+            if (integer && Math.Floor(max) - Math.Ceiling(min) >= 1)
+                step = Math.Max(1, step);
             double best = Math.Floor(min / step) * step;
             long low = EdgeFloor((min - best) / step);
             long high = EdgeCeiling((max - best) / step);

@@ -21,7 +21,7 @@ public static class PlotFonts
     public const string FamilyName = "DejaVu Sans";
 
     /// <summary>Text drawn by the plots; the chosen typeface must have a glyph for every character.</summary>
-    private const string SampleText = "Gradient |gradient| Count 0123456789.-+ ()\u2212\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b";
+    private const string SampleText = "Gradient |gradient| Count Epoch Accuracy (%) x\u2081 x\u2082 0123456789.-+ ()\u2212\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b";
 
     /// <summary>Folders where distributions install the fonts-dejavu-core files.</summary>
     private static readonly string[] FontFolders =

@@ -27,6 +27,8 @@ public static class CommandLine
         {
             ChapterCommand.Create(console),
             BenchCommand.Create(console),
+            TrainCommand.Create(console),
+            EvalCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

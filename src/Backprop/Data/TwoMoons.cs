@@ -59,6 +59,20 @@ public static class TwoMoons
         return (shuffledPoints, shuffledLabels);
     }
 
+    /// <summary>
+    /// The same points as <see cref="Generate"/>, as a <see cref="Dataset"/>: features
+    /// [count, 2] (float32) and labels [count] (Int64, 0 or 1), two classes.
+    /// </summary>
+    /// <param name="count">Number of points, at least 2.</param>
+    /// <param name="noise">Standard deviation of the noise; zero for exact half circles.</param>
+    /// <param name="seed">Seed of the <see cref="NumpyRandom"/> that shuffles and adds noise.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Fewer than 2 points, or negative or non-finite noise.</exception>
+    public static Dataset Create(int count, double noise, uint seed)
+    {
+        (double[][] points, int[] labels) = Generate(count, noise, seed);
+        return Dataset.FromPoints(points, labels, width: 2, classes: 2);
+    }
+
     /// <summary>The i-th of n evenly spaced angles from 0 to π inclusive, as <c>np.linspace(0, pi, n)</c>.</summary>
     private static double Linspace(int i, int n) => n == 1 ? 0 : Math.PI * i / (n - 1);
 }

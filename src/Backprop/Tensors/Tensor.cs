@@ -158,6 +158,7 @@ public partial class Tensor
     {
         get
         {
+            if (Array.IndexOf(_shape, 0) >= 0) return true; // no elements: nothing to lay out
             int expected = 1;
             for (int i = _shape.Length - 1; i >= 0; i--)
             {

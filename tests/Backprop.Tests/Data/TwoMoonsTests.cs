@@ -39,4 +39,15 @@ public class TwoMoonsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => TwoMoons.Generate(10, -0.1, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => TwoMoons.Generate(10, double.NaN, 1));
     }
+
+    [Fact]
+    public void CreateGivesTheSamePointsAsADataset()
+    {
+        (double[][] points, int[] labels) = TwoMoons.Generate(50, 0.1, seed: 4);
+        Dataset data = TwoMoons.Create(50, 0.1, seed: 4);
+        Assert.Equal([50, 2], data.Features.Shape);
+        Assert.Equal(2, data.Classes);
+        Assert.Equal(points.SelectMany(p => p).Select(v => (float)v), data.Features.ToArray<float>());
+        Assert.Equal(labels.Select(l => (long)l), data.Labels.ToArray<long>());
+    }
 }

@@ -72,6 +72,16 @@ public class TensorCreationTests
     }
 
     [Fact]
+    public void EmptyTensorsAreContiguousAndReadBack()
+    {
+        Tensor empty = Tensor.Zeros(4, 0);
+        Assert.True(empty.IsContiguous);
+        Assert.Empty(empty.ToArray<float>());
+        Assert.Equal([4], empty.Sum(1).Shape);
+        Assert.Equal(new float[4], empty.Sum(1).ToArray<float>()); // the sum of nothing is 0
+    }
+
+    [Fact]
     public void NegativeSizesAreRejected()
     {
         Assert.Throws<ArgumentException>(() => Tensor.Zeros(2, -1));

@@ -1,0 +1,48 @@
+using Backprop.Data;
+
+namespace Backprop.Cli.Training;
+
+/// <summary>A data set chosen on the command line, split into training and (optionally) test examples.</summary>
+/// <param name="Name">What was loaded, for messages and the metadata.</param>
+/// <param name="Train">The training examples.</param>
+/// <param name="Test">The test examples, or null when there are none.</param>
+public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
+{
+    /// <summary>Whether the points are 2-D (so a decision boundary can be drawn).</summary>
+    public bool IsPlanar => Train.FeatureCount == 2;
+
+    /// <summary>
+    /// Loads <paramref name="spec"/>: <c>moons</c> (100 points, micrograd's demo), <c>circles</c>
+    /// (200), <c>spirals</c> (3 arms of 100), <c>blobs</c> (300 points around 3 centres), or
+    /// <c>mnist:DIR</c> (standard train/t10k files, or one images/labels pair split by
+    /// <paramref name="testFraction"/>). Generated sets use <paramref name="seed"/>.
+    /// </summary>
+    /// <param name="spec">The <c>--data</c> value.</param>
+    /// <param name="testFraction">The share held out for testing; null for the source's default (0.2 for one MNIST pair, 0 for generated sets).</param>
+    /// <param name="seed">Seed of generated data.</param>
+    /// <exception cref="ArgumentException">An unknown name or a bad fraction.</exception>
+    public static DataSource Load(string spec, double? testFraction, uint seed)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(spec);
+        if (testFraction is < 0 or >= 1) throw new ArgumentException($"--test-fraction must be in [0, 1), got {testFraction}");
+        if (spec.StartsWith("mnist:", StringComparison.OrdinalIgnoreCase))
+        {
+            string dir = spec["mnist:".Length..];
+            if (!Directory.Exists(dir)) throw new ArgumentException($"--data {spec}: folder '{dir}' does not exist");
+            (Dataset train, Dataset? test) = Mnist.LoadFolder(dir);
+            if (test is null && (testFraction ?? 0.2) > 0) (train, test) = train.Split(testFraction ?? 0.2);
+            return new DataSource($"mnist:{dir}", train, test);
+        }
+        Dataset all = spec.ToLowerInvariant() switch
+        {
+            "moons" => TwoMoons.Create(100, 0.1, seed),
+            "circles" => Circles.Create(200, 0.1, seed),
+            "spirals" => Spirals.Create(100, 3, 0.2, seed),
+            "blobs" => Blobs.Create(300, 3, 2, 1.0, seed),
+            _ => throw new ArgumentException($"--data: unknown data set '{spec}' (expected moons, circles, spirals, blobs or mnist:DIR)"),
+        };
+        if ((testFraction ?? 0) == 0) return new DataSource(spec.ToLowerInvariant(), all, null);
+        (Dataset trainPart, Dataset testPart) = all.Split(testFraction!.Value);
+        return new DataSource(spec.ToLowerInvariant(), trainPart, testPart);
+    }
+}

@@ -1,0 +1,59 @@
+using Backprop.Data;
+using Backprop.NN;
+
+namespace Backprop.Cli.Training;
+
+/// <summary>Loss and accuracy of a model on a data set, computed without recording a graph.</summary>
+public static class Evaluation
+{
+    /// <summary>
+    /// The mean cross entropy and the share of examples whose highest logit is the label (a
+    /// one-output model is read as a hinge score: class 1 when positive, loss = mean hinge).
+    /// </summary>
+    /// <param name="model">The model; switched to evaluation mode for the pass and restored after.</param>
+    /// <param name="data">The examples.</param>
+    /// <param name="batchSize">Examples per forward pass.</param>
+    public static (double Loss, double Accuracy) Measure(Module model, Dataset data, int batchSize = 1000)
+    {
+        bool wasTraining = model.IsTraining;
+        model.Eval();
+        double lossSum = 0;
+        long correct = 0;
+        using (Autograd.NoGrad())
+        {
+            foreach (Batch batch in new DataLoader(data, Math.Max(1, batchSize)))
+            {
+                Tensor output = model.Forward(batch.Features);
+                (double loss, long right) = Score(output, batch.Labels);
+                lossSum += loss * batch.Count;
+                correct += right;
+            }
+        }
+        if (wasTraining) model.Train();
+        return (lossSum / data.Count, (double)correct / data.Count);
+    }
+
+    /// <summary>The mean loss of one batch's outputs and how many it classified right.</summary>
+    public static (double Loss, long Correct) Score(Tensor output, Tensor labels)
+    {
+        long[] truth = labels.ToArray<long>();
+        if (output.Shape[^1] == 1)
+        {
+            Tensor signs = SignsOf(labels, output.DType);
+            double hinge = Losses.Hinge(output, signs).Item();
+            float[] scores = output.ToFloatArray();
+            long right = 0;
+            for (int i = 0; i < truth.Length; i++) right += (scores[i] > 0) == (truth[i] == 1) ? 1 : 0;
+            return (hinge, right);
+        }
+        double ce = Losses.CrossEntropy(output, labels).Item();
+        long[] predicted = output.Argmax(1).ToArray<long>();
+        long hits = 0;
+        for (int i = 0; i < truth.Length; i++) hits += predicted[i] == truth[i] ? 1 : 0;
+        return (ce, hits);
+    }
+
+    /// <summary>Labels 0/1 as hinge targets -1/+1, shaped [N, 1].</summary>
+    public static Tensor SignsOf(Tensor labels, DType dtype) =>
+        Tensor.FromArray(labels.ToArray<long>().Select(l => l == 1 ? 1.0 : -1.0).ToArray(), labels.Shape[0], 1).To(dtype);
+}

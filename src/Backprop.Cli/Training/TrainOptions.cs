@@ -1,0 +1,21 @@
+using Backprop.NN;
+
+namespace Backprop.Cli.Training;
+
+/// <summary>What <c>backprop train</c> was asked to do.</summary>
+/// <param name="Data">The <c>--data</c> spec.</param>
+/// <param name="Engine">"tensor" or "scalar".</param>
+/// <param name="Hidden">Hidden layer widths.</param>
+/// <param name="Activation">The activation between layers.</param>
+/// <param name="Optimizer">"sgd", "adam", "adamw" or "rmsprop".</param>
+/// <param name="LearningRate">The step size (null: the optimizer's default).</param>
+/// <param name="Epochs">Passes over the training data.</param>
+/// <param name="BatchSize">Examples per step (0: the whole set).</param>
+/// <param name="Seed">Seed of the data, the weights, shuffling and dropout.</param>
+/// <param name="Out">The output folder.</param>
+/// <param name="TestFraction">Share held out for testing (null: the data's default).</param>
+/// <param name="Dropout">Dropout after each hidden activation.</param>
+/// <param name="Schedule">"none", or "cosine" (the rate anneals to 0 over the run, step by step).</param>
+public sealed record TrainOptions(
+    string Data, string Engine, int[] Hidden, ActivationKind Activation, string Optimizer, double? LearningRate,
+    int Epochs, int BatchSize, uint Seed, string Out, double? TestFraction, double Dropout, string Schedule = "none");

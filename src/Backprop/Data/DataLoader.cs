@@ -1,0 +1,98 @@
+using System.Collections;
+using Backprop.Random;
+
+namespace Backprop.Data;
+
+/// <summary>
+/// Cuts a <see cref="Data.Dataset"/> into batches, one pass (epoch) per enumeration:
+/// <c>foreach (var (x, y) in loader)</c> gives features [B, D] and labels [B].
+/// </summary>
+/// <remarks>
+/// <para>
+/// Without shuffling every epoch gives the examples in order. With shuffling each enumeration
+/// draws a new permutation from one generator made from the seed at construction, so the seed
+/// fixes the whole sequence of epochs: epoch k's order is the k-th
+/// <c>permutation(Count)</c> of numpy's <c>RandomState(seed)</c>. The permutation is drawn when
+/// the enumeration starts (<see cref="GetEnumerator"/>).
+/// </para>
+/// <para>
+/// Each batch is a fresh copy of its rows, so a training step may change it freely. A loader
+/// is not thread-safe: enumerate it from one thread at a time.
+/// </para>
+/// </remarks>
+public sealed class DataLoader : IEnumerable<Batch>
+{
+    private readonly NumpyRandom? _random;
+
+    /// <summary>A loader over <paramref name="dataset"/>.</summary>
+    /// <param name="dataset">The examples.</param>
+    /// <param name="batchSize">The number of examples per batch, at least 1.</param>
+    /// <param name="shuffle">Whether each epoch visits the examples in a new random order.</param>
+    /// <param name="seed">The seed of the <see cref="NumpyRandom"/> that draws the orders (ignored without shuffling).</param>
+    /// <param name="dropLast">
+    /// Whether to leave out the last batch of an epoch when it is smaller than
+    /// <paramref name="batchSize"/>; then an epoch of fewer than <paramref name="batchSize"/>
+    /// examples has no batches at all.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is below 1.</exception>
+    public DataLoader(Dataset dataset, int batchSize, bool shuffle = false, uint seed = 0, bool dropLast = false)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        Dataset = dataset;
+        BatchSize = batchSize;
+        Shuffle = shuffle;
+        DropLast = dropLast;
+        _random = shuffle ? new NumpyRandom(seed) : null;
+    }
+
+    /// <summary>The examples the batches come from.</summary>
+    public Dataset Dataset { get; }
+
+    /// <summary>The number of examples per batch (the last batch of an epoch may have fewer unless <see cref="DropLast"/>).</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Whether each epoch visits the examples in a new random order.</summary>
+    public bool Shuffle { get; }
+
+    /// <summary>Whether an incomplete last batch is left out.</summary>
+    public bool DropLast { get; }
+
+    /// <summary>The number of batches in each epoch.</summary>
+    public int BatchCount => DropLast ? Dataset.Count / BatchSize : (int)(((long)Dataset.Count + BatchSize - 1) / BatchSize);
+
+    /// <summary>
+    /// Starts an epoch: with shuffling, draws its order now; then yields <see cref="BatchCount"/>
+    /// batches.
+    /// </summary>
+    public IEnumerator<Batch> GetEnumerator()
+    {
+        int[]? order = _random is null ? null : Dataset.Permutation(_random, Dataset.Count);
+        return Batches(order);
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private IEnumerator<Batch> Batches(int[]? order)
+    {
+        int width = Dataset.FeatureCount;
+        int batches = BatchCount;
+        for (int b = 0; b < batches; b++)
+        {
+            int start = b * BatchSize;
+            int size = Math.Min(BatchSize, Dataset.Count - start);
+            var features = GC.AllocateUninitializedArray<float>(size * width);
+            var labels = GC.AllocateUninitializedArray<long>(size);
+            if (order is null)
+            {
+                Dataset.Features.Span<float>().Slice(start * width, size * width).CopyTo(features);
+                Dataset.Labels.Span<long>().Slice(start, size).CopyTo(labels);
+            }
+            else
+            {
+                Dataset.GatherRows(order.AsSpan(start, size), features, labels);
+            }
+            yield return new Batch(Tensor.Wrap(features, [size, width]), Tensor.Wrap(labels, [size]));
+        }
+    }
+}
