@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Backprop.Data;
 using Backprop.Kernels;
+using Backprop.NN;
+using Backprop.Optim;
 using Backprop.Random;
 
 namespace Backprop.Cli.Bench;
@@ -39,6 +41,18 @@ public static class TensorBenchmark
         Tensor labels = Tensor.FromArray(Enumerable.Range(0, 128).Select(i => (long)(i % 10)).ToArray());
         figures.Add(new("MLP 784-256-128-10 step, batch 128 (raw tensors)",
             MedianMicroseconds(() => mnistSized.Step(x, logits => Losses.CrossEntropy(logits, labels)), warmup: 30, runs: 200) / 1000, "ms", "<= 0.5"));
+
+        var modules = new Mlp([784, 256, 128, 10], ActivationKind.Relu, new NumpyRandom(1));
+        var sgd = new Sgd(modules.Parameters(), 0.05);
+        figures.Add(new("MLP 784-256-128-10 step, batch 128 (nn modules + Sgd optimizer)",
+            MedianMicroseconds(() =>
+            {
+                sgd.ZeroGrad();
+                Tensor loss = Losses.CrossEntropy(modules.Forward(x), labels);
+                loss.Backward();
+                sgd.Step();
+                return loss.Item();
+            }, warmup: 30, runs: 200) / 1000, "ms", "within 10% of raw tensors"));
 
         (double[][] points, int[] classes) = TwoMoons.Generate(100, 0.1, seed: 3);
         Tensor moons = Tensor.FromArray(points.SelectMany(p => p.Select(v => (float)v)).ToArray(), 100, 2);
