@@ -29,12 +29,16 @@ public static class CommandLine
             BenchCommand.Create(console),
             TrainCommand.Create(console),
             EvalCommand.Create(console),
+            GraphCommand.Create(console),
+            GradFlowCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            error.WriteLine($"backprop: {parsed.Errors[0].Message} (see 'backprop --help')");
+            // Some parse errors span several lines (a list of allowed values); the rule is one line.
+            string message = string.Join(" ", parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            error.WriteLine($"backprop: {message} (see 'backprop --help')");
             return Usage;
         }
         try

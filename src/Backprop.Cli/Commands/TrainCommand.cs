@@ -37,10 +37,11 @@ public static class TrainCommand
         var dropout = new Option<double>("--dropout") { Description = "Dropout after each hidden activation (tensor engine)", DefaultValueFactory = _ => 0 };
         var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: none, or cosine (to 0 over the run)", DefaultValueFactory = _ => "none" };
         schedule.AcceptOnlyFromAmong("none", "cosine");
+        var gradFlow = new Option<int>("--gradflow") { Description = "Record gradient-flow statistics every N steps and write gradflow.csv and pictures (tensor engine; 0: off)", DefaultValueFactory = _ => 0, HelpName = "N" };
 
         var command = new Command("train", "Train an MLP and write the model, its metrics and pictures")
         {
-            data, engine, hidden, activation, optimizer, lr, epochs, batchSize, seed, output, testFraction, dropout, schedule,
+            data, engine, hidden, activation, optimizer, lr, epochs, batchSize, seed, output, testFraction, dropout, schedule, gradFlow,
         };
         command.SetAction(parsed =>
         {
@@ -60,7 +61,8 @@ public static class TrainCommand
                 parsed.GetValue(output)!,
                 parsed.GetValue(testFraction),
                 parsed.GetValue(dropout),
-                parsed.GetValue(schedule)!);
+                parsed.GetValue(schedule)!,
+                parsed.GetValue(gradFlow));
             return Run(console, options);
         });
         return command;
@@ -72,6 +74,8 @@ public static class TrainCommand
     {
         if (options.Epochs < 1) throw new ArgumentException($"--epochs must be at least 1, got {options.Epochs}");
         if (options.BatchSize < 0) throw new ArgumentException($"--batch-size must be 0 (whole set) or more, got {options.BatchSize}");
+        if (options.GradFlowEvery < 0) throw new ArgumentException($"--gradflow must be 0 (off) or a number of steps, got {options.GradFlowEvery}");
+        if (options.GradFlowEvery > 0 && options.Engine == "scalar") throw new ArgumentException("--gradflow works with the tensor engine only");
         OutputFolder.Prepare(options.Out);
         DataSource data = DataSource.Load(options.Data, options.TestFraction, options.Seed);
         console.WriteLine($"data: {data.Name}: {data.Train.Count} training examples{(data.Test is null ? "" : $", {data.Test.Count} test examples")}, {data.Train.FeatureCount} features, {data.Train.Classes} classes");
@@ -140,6 +144,13 @@ public static class TrainCommand
             string lossPath = Path.Combine(options.Out, "loss.png");
             TrainingPlots.SaveLossCurves(lossPath, report.Epochs);
             console.WriteLine($"wrote {lossPath}");
+        }
+        if (report.GradFlow is not null)
+        {
+            (IReadOnlyList<string> files, string verdict) = GradFlowReport.Write(report.GradFlow, options.Out);
+            foreach (string file in files) console.WriteLine($"wrote {file}");
+            console.WriteLine($"gradient flow: {verdict}");
+            report.GradFlow.Dispose();
         }
         if (data.IsPlanar)
         {

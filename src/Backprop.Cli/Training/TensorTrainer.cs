@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Backprop.Data;
+using Backprop.Diagnostics;
 using Backprop.NN;
 using Backprop.Optim;
 using Backprop.Plots;
@@ -31,6 +32,7 @@ public static class TensorTrainer
             _ => throw new ArgumentException($"--schedule: unknown schedule '{options.Schedule}' (expected none or cosine)"),
         };
 
+        GradientFlowRecorder? gradFlow = options.GradFlowEvery > 0 ? GradientFlow.Attach(model) : null;
         progress.Start(options.Epochs, loader.BatchCount);
         var epochs = new List<EpochMetrics>();
         var clock = new Stopwatch();
@@ -46,7 +48,10 @@ public static class TensorTrainer
                 optimizer.ZeroGrad();
                 Tensor loss = Losses.CrossEntropy(model.Forward(batch.Features), batch.Labels);
                 loss.Backward();
+                bool recording = gradFlow is not null && steps % options.GradFlowEvery == 0;
+                if (recording) gradFlow!.RecordGradients(steps);
                 optimizer.Step();
+                if (recording) gradFlow!.RecordUpdate(steps);
                 schedule?.Step();
                 steps++;
                 progress.Batch(epoch, ++batchNumber, loss.Item());
@@ -63,7 +68,7 @@ public static class TensorTrainer
             progress.Epoch(metrics, clock.Elapsed.TotalSeconds);
         }
         model.Eval();
-        return (model, new TrainingReport(epochs, steps, clock.Elapsed.TotalSeconds, interrupted));
+        return (model, new TrainingReport(epochs, steps, clock.Elapsed.TotalSeconds, interrupted, gradFlow));
     }
 
     /// <summary>Loss and accuracy on the training and test sets after an epoch.</summary>

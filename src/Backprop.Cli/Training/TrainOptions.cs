@@ -16,6 +16,8 @@ namespace Backprop.Cli.Training;
 /// <param name="TestFraction">Share held out for testing (null: the data's default).</param>
 /// <param name="Dropout">Dropout after each hidden activation.</param>
 /// <param name="Schedule">"none", or "cosine" (the rate anneals to 0 over the run, step by step).</param>
+/// <param name="GradFlowEvery">Record gradient-flow statistics every this many steps (0: off).</param>
 public sealed record TrainOptions(
     string Data, string Engine, int[] Hidden, ActivationKind Activation, string Optimizer, double? LearningRate,
-    int Epochs, int BatchSize, uint Seed, string Out, double? TestFraction, double Dropout, string Schedule = "none");
+    int Epochs, int BatchSize, uint Seed, string Out, double? TestFraction, double Dropout, string Schedule = "none",
+    int GradFlowEvery = 0);

@@ -8,7 +8,9 @@ namespace Backprop.Cli.Training;
 /// <param name="Steps">Optimizer steps taken.</param>
 /// <param name="Seconds">Training wall time (evaluation excluded).</param>
 /// <param name="Interrupted">Whether Ctrl+C stopped it early.</param>
-public sealed record TrainingReport(IReadOnlyList<EpochMetrics> Epochs, int Steps, double Seconds, bool Interrupted)
+/// <param name="GradFlow">The gradient-flow recorder of the run (<c>--gradflow</c>), or null.</param>
+public sealed record TrainingReport(IReadOnlyList<EpochMetrics> Epochs, int Steps, double Seconds, bool Interrupted,
+    Backprop.Diagnostics.GradientFlowRecorder? GradFlow = null)
 {
     /// <summary>Writes <c>metrics.csv</c>: one row per epoch (loss and accuracy, train and test).</summary>
     /// <param name="path">The file.</param>

@@ -65,6 +65,24 @@ public sealed class TrainCommandTests : IDisposable
         Assert.NotEqual(File.ReadAllBytes(Path.Combine(a, "model.safetensors")), File.ReadAllBytes(Path.Combine(b, "model.safetensors")));
     }
 
+    [Fact]
+    public void GradFlowWritesPerLayerStatisticsEveryNSteps()
+    {
+        string folder = Path.Combine(_dir, "gradflow");
+        (int code, string output, string error) = Run("train", "--data", "moons", "--epochs", "4", "--batch-size", "25", "--gradflow", "3", "--out", folder);
+        Assert.True(code == 0, error);
+        string[] rows = File.ReadAllLines(Path.Combine(folder, "gradflow.csv"));
+        // 4 epochs x 4 steps = 16 steps; recorded at steps 0, 3, 6, 9, 12, 15; three Linear layers each.
+        Assert.Equal(1 + 6 * 3, rows.Length);
+        Assert.Equal(["0", "3", "6", "9", "12", "15"], rows.Skip(1).Where((_, i) => i % 3 == 0).Select(r => r.Split(',')[0]));
+        foreach (string file in new[] { "gradflow-bars.png", "gradflow-histograms.png", "gradflow-updates.png" })
+            Assert.True(File.Exists(Path.Combine(folder, file)), file);
+        Assert.Contains("gradient flow: ", output);
+        (int scalarCode, _, string scalarError) = Run("train", "--data", "moons", "--engine", "scalar", "--gradflow", "3", "--out", folder);
+        Assert.Equal(CommandLine.Failed, scalarCode);
+        Assert.Contains("tensor engine only", scalarError);
+    }
+
     [MnistFact]
     public void AnMlpLearnsRealDigits()
     {
