@@ -1,3 +1,4 @@
+using Backprop.Kernels;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;

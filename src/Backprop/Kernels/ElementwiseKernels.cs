@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Backprop;
+namespace Backprop.Kernels;
 
 /// <summary>A kernel that maps each element of a span: <c>y[i] = f(x[i])</c>.</summary>
 internal interface IUnaryKernel

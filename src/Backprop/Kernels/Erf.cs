@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Kernels;
 
 /// <summary>
 /// The error function erf(x) = 2/√π ∫₀ˣ e^(-t²) dt in double precision (.NET has none), for

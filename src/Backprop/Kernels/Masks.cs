@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Backprop;
+namespace Backprop.Kernels;
 
 /// <summary>A comparison, as a vector operation and a scalar one that agree (NaN compares false).</summary>
 internal interface IComparison

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Backprop;
+namespace Backprop.Kernels;
 
 /// <summary>
 /// Reductions along one axis of contiguous data viewed as [outer, n, inner]: each output

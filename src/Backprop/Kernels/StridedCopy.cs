@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Kernels;
 
 /// <summary>
 /// Copies a strided view (transposed, sliced, expanded with zero strides) into contiguous

@@ -1,3 +1,4 @@
+using Backprop.Kernels;
 namespace Backprop;
 
 // Activation functions, each with its backward rule beside it.

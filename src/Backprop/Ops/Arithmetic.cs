@@ -1,3 +1,4 @@
+using Backprop.Kernels;
 namespace Backprop;
 
 // Arithmetic with NumPy broadcasting. Each op computes its result, then states its backward

@@ -1,3 +1,4 @@
+using Backprop.Kernels;
 using System.Numerics;
 
 namespace Backprop;

@@ -1,3 +1,4 @@
+using Backprop.Kernels;
 namespace Backprop;
 
 // Indexing ops with Int64 index tensors. Every index is checked: an out-of-range one names

@@ -1,3 +1,4 @@
+using Backprop.Kernels;
 namespace Backprop;
 
 // Elementwise math functions, each with its backward rule beside it.

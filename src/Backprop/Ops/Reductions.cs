@@ -1,3 +1,4 @@
+using Backprop.Kernels;
 namespace Backprop;
 
 // Reductions over all elements or over dimensions (with keepDim), each with its backward rule.

@@ -1,3 +1,4 @@
+using Backprop.Kernels;
 namespace Backprop;
 
 // Shape ops: views where the strides allow it (no copy), each with its backward rule.

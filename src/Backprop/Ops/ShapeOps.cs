@@ -1,3 +1,4 @@
+using Backprop.Kernels;
 namespace Backprop;
 
 /// <summary>Internal helpers of the shape ops: views without autograd, copies, reducing a broadcast gradient.</summary>
