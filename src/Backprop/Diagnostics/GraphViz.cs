@@ -33,22 +33,8 @@ public static partial class GraphViz
         options.Validate();
 
         // Breadth first, so that a cut graph keeps the nodes nearest the output.
-        var ids = new Dictionary<Value, int>(ReferenceEqualityComparer.Instance) { [output] = 0 };
-        var order = new List<Value> { output };
-        var queue = new Queue<Value>();
-        queue.Enqueue(output);
-        bool cut = false;
-        while (queue.TryDequeue(out Value? node))
-        {
-            foreach (Value input in node.Inputs)
-            {
-                if (ids.ContainsKey(input)) continue;
-                if (order.Count >= options.MaxNodes) { cut = true; continue; }
-                ids[input] = order.Count;
-                order.Add(input);
-                queue.Enqueue(input);
-            }
-        }
+        var walk = GraphVizWalk<Value>.From(output, node => node.Inputs, options.MaxNodes);
+        (List<Value> order, Dictionary<Value, int> ids, bool cut) = (walk.Order, walk.Ids, walk.Cut);
 
         var dot = new StringBuilder(order.Count * 128);
         GraphVizText.Header(dot, "shape=record, fontname=\"Helvetica\"", options.Title);

@@ -24,23 +24,8 @@ public static partial class GraphViz
         options ??= new GraphVizOptions();
         options.Validate();
 
-        var ids = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance) { [output] = 0 };
-        var order = new List<Tensor> { output };
-        var queue = new Queue<Tensor>();
-        queue.Enqueue(output);
-        bool cut = false;
-        while (queue.TryDequeue(out Tensor? tensor))
-        {
-            if (tensor.GradFn is not { } fn) continue;
-            foreach (Tensor input in fn.Inputs)
-            {
-                if (ids.ContainsKey(input)) continue;
-                if (order.Count >= options.MaxNodes) { cut = true; continue; }
-                ids[input] = order.Count;
-                order.Add(input);
-                queue.Enqueue(input);
-            }
-        }
+        var walk = GraphVizWalk<Tensor>.From(output, tensor => tensor.GradFn?.Inputs ?? [], options.MaxNodes);
+        (List<Tensor> order, Dictionary<Tensor, int> ids, bool cut) = (walk.Order, walk.Ids, walk.Cut);
 
         var dot = new StringBuilder(order.Count * 128);
         GraphVizText.Header(dot, "shape=box, style=filled, fontname=\"Helvetica\", fontsize=12, height=0.2", options.Title);

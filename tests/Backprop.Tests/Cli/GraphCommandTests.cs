@@ -15,13 +15,7 @@ public sealed class GraphCommandTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CommandLine.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Support.Cli.Run(args);
 
     private static double Eval(string text, params (string Name, double Value)[] values) =>
         ExpressionParser.Parse(text, values.ToDictionary(v => v.Name, v => v.Value)).Output.Data;
