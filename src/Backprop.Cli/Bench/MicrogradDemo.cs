@@ -55,23 +55,7 @@ public sealed class MicrogradDemo
     /// <summary>The total loss over all points, and the accuracy, with the current weights.</summary>
     public (Value Loss, double Accuracy) Loss()
     {
-        Value? dataLoss = null;
-        int correct = 0;
-        for (int i = 0; i < Points; i++)
-        {
-            Value score = Model.Forward(_inputs[i])[0];
-            Value margin = (score * -_targets[i] + 1).Relu();
-            dataLoss = dataLoss is null ? margin : dataLoss + margin;
-            if (_targets[i] > 0 == score.Data > 0) correct++;
-        }
-
-        Value? squares = null;
-        foreach (Value p in Model.Parameters())
-        {
-            Value square = p * p;
-            squares = squares is null ? square : squares + square;
-        }
-        Value total = dataLoss! * (1.0 / Points) + Alpha * squares!;
-        return (total, (double)correct / Points);
+        (Value loss, int correct) = MaxMarginLoss.Compute(Model, _inputs, _targets, Alpha);
+        return (loss, (double)correct / Points);
     }
 }

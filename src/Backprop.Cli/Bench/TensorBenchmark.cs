@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using Backprop.Data;
 using Backprop.Kernels;
-using Backprop.NN;
-using Backprop.Optim;
 using Backprop.Random;
 
 namespace Backprop.Cli.Bench;
@@ -33,55 +30,28 @@ public static class TensorBenchmark
             figures.Add(new($"float32 matmul 1024x1024x1024, {threads} thread{(threads > 1 ? "s" : "")}", MatMulGflops(1024, threads), "GFLOP/s",
                 threads == 2 ? ">= 400" : ">= 200"));
         }
-        figures.Add(new("1-element mul, forward + backward", OneElementMulMicroseconds(), "us", "<= 1"));
-
-        var mnistSized = new RawTensorMlp([784, 256, 128, 10], seed: 1);
-        var random = new NumpyRandom(2);
-        Tensor x = Tensor.Randn(random, 128, 784);
-        Tensor labels = Tensor.FromArray(Enumerable.Range(0, 128).Select(i => (long)(i % 10)).ToArray());
+        var workloads = new TensorWorkloads();
+        figures.Add(new("1-element mul, forward + backward", OneElementMulMicroseconds(workloads), "us", "<= 1"));
         figures.Add(new("MLP 784-256-128-10 step, batch 128 (raw tensors)",
-            MedianMicroseconds(() => mnistSized.Step(x, logits => Losses.CrossEntropy(logits, labels)), warmup: 30, runs: 200) / 1000, "ms", "<= 0.5"));
-
-        var modules = new Mlp([784, 256, 128, 10], ActivationKind.Relu, new NumpyRandom(1));
-        var sgd = new Sgd(modules.Parameters(), 0.05);
+            MedianMicroseconds(workloads.RawMlpStep, warmup: 30, runs: 200) / 1000, "ms", "<= 0.5"));
         figures.Add(new("MLP 784-256-128-10 step, batch 128 (nn modules + Sgd optimizer)",
-            MedianMicroseconds(() =>
-            {
-                sgd.ZeroGrad();
-                Tensor loss = Losses.CrossEntropy(modules.Forward(x), labels);
-                loss.Backward();
-                sgd.Step();
-                return loss.Item();
-            }, warmup: 30, runs: 200) / 1000, "ms", "within 10% of raw tensors"));
-
-        (double[][] points, int[] classes) = TwoMoons.Generate(100, 0.1, seed: 3);
-        Tensor moons = Tensor.FromArray(points.SelectMany(p => p.Select(v => (float)v)).ToArray(), 100, 2);
-        Tensor signs = Tensor.FromArray(classes.Select(c => c * 2f - 1).ToArray(), 100, 1);
-        var small = new RawTensorMlp([2, 16, 16, 1], seed: 4);
+            MedianMicroseconds(workloads.ModuleMlpStep, warmup: 30, runs: 200) / 1000, "ms", "within 10% of raw tensors"));
         figures.Add(new("MLP 2-16-16-1 step, 100 moons points (hinge loss + L2)",
-            MedianMicroseconds(() => small.Step(moons, scores => HingeLoss(scores, signs, small)), warmup: 200, runs: 2000), "us", "<= 40"));
+            MedianMicroseconds(workloads.MoonsStep, warmup: 200, runs: 2000), "us", "<= 40"));
 
         if (longRun)
         {
             GC.Collect();
-            for (int i = 0; i < 200; i++) mnistSized.Step(x, logits => Losses.CrossEntropy(logits, labels));
+            for (int i = 0; i < 200; i++) workloads.RawMlpStep();
             long before = Environment.WorkingSet;
             int gen2 = GC.CollectionCount(2);
             var clock = Stopwatch.StartNew();
-            for (int i = 0; i < 10_000; i++) mnistSized.Step(x, logits => Losses.CrossEntropy(logits, labels));
+            for (int i = 0; i < 10_000; i++) workloads.RawMlpStep();
             figures.Add(new("10,000 MLP steps: wall time", clock.Elapsed.TotalSeconds, "s", ""));
             figures.Add(new("10,000 MLP steps: gen-2 collections", GC.CollectionCount(2) - gen2, "", "memory flat"));
             figures.Add(new("10,000 MLP steps: working set after - before", (Environment.WorkingSet - before) / 1e6, "MB", "about 0"));
         }
         return figures;
-    }
-
-    /// <summary>micrograd's demo loss on tensors: mean(relu(1 - y·score)) + 1e-4·Σ p².</summary>
-    private static Tensor HingeLoss(Tensor scores, Tensor signs, RawTensorMlp model)
-    {
-        Tensor loss = (1.0 - signs * scores).Relu().Mean();
-        foreach (Tensor p in model.Parameters()) loss += (p * p).Sum() * 1e-4;
-        return loss;
     }
 
     private static double MatMulGflops(int size, int threads)
@@ -93,14 +63,12 @@ public static class TensorBenchmark
         return 2.0 * size * size * size / us / 1e3;
     }
 
-    private static double OneElementMulMicroseconds()
+    private static double OneElementMulMicroseconds(TensorWorkloads workloads)
     {
-        Tensor a = Tensor.Ones(1), b = Tensor.Ones(1);
-        a.RequiresGrad = b.RequiresGrad = true;
         const int batch = 10_000;
         return MedianMicroseconds(() =>
         {
-            for (int i = 0; i < batch; i++) (a * b).Backward();
+            for (int i = 0; i < batch; i++) workloads.OneElementMul();
         }, warmup: 20, runs: 30) / batch;
     }
 

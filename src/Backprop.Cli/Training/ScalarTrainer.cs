@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Backprop.Plots;
 using Backprop.Random;
+using Backprop.NN.Scalar;
 using ScalarMlp = Backprop.NN.Scalar.Mlp;
 
 namespace Backprop.Cli.Training;
@@ -44,15 +45,7 @@ public static class ScalarTrainer
             for (int b = 0; b < batches; b++)
             {
                 int start = b * batchSize, end = Math.Min(count, start + batchSize);
-                Value? loss = null;
-                for (int i = start; i < end; i++)
-                {
-                    Value margin = (network.Forward(xs[i])[0] * -ys[i] + 1).Relu();
-                    loss = loss is null ? margin : loss + margin;
-                }
-                Value? squares = null;
-                foreach (Value p in network.Parameters()) squares = squares is null ? p * p : squares + p * p;
-                Value total = loss! * (1.0 / (end - start)) + 1e-4 * squares!;
+                (Value total, _) = MaxMarginLoss.Compute(network, xs.AsSpan(start..end), ys.AsSpan(start..end));
                 network.ZeroGrad();
                 total.Backward();
                 foreach (Value p in network.Parameters()) p.Data -= rate * p.Grad;

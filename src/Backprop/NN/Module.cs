@@ -31,7 +31,11 @@ public abstract class Module
     {
         ArgumentNullException.ThrowIfNull(input);
         Tensor output = ForwardCore(input);
-        foreach (Action<Module, Tensor, Tensor> hook in _forwardHooks.ToArray()) hook(this, input, output);
+        if (_forwardHooks.Count > 0)
+        {
+            // A copy, so that a hook may remove itself; only when there are hooks (this is every layer's hot path).
+            foreach (Action<Module, Tensor, Tensor> hook in _forwardHooks.ToArray()) hook(this, input, output);
+        }
         if (_backwardHooks.Count > 0 && output.RequiresGrad)
         {
             Action<Module, Tensor>[] hooks = [.. _backwardHooks];

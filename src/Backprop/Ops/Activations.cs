@@ -54,22 +54,13 @@ public partial class Tensor
     {
         if (min is double lo && max is double hi && lo > hi)
             throw new ArgumentException($"Clamp: min {lo} is greater than max {hi}");
-        Tensor inside = OnesLike(this);
-        Tensor result = Detach();
+        // An open bound is an infinite one: the same two comparisons and the same result.
+        double low = min ?? double.NegativeInfinity, high = max ?? double.PositiveInfinity;
+        Tensor inside, result;
         using (Autograd.NoGrad())
         {
-            if (min is double low)
-            {
-                inside *= 1.0 - Lt(low);
-                result = result.Maximum(Scalar(low, DType));
-            }
-            if (max is double high)
-            {
-                inside *= 1.0 - Gt(high);
-                result = result.Minimum(Scalar(high, DType));
-            }
-            result = result.Contiguous();
-            if (ReferenceEquals(result.StorageArray, StorageArray)) result = ShapeOps.Copy(result);
+            inside = (1.0 - Lt(low)) * (1.0 - Gt(high));
+            result = Maximum(Scalar(low, DType)).Minimum(Scalar(high, DType));
         }
         return TensorGraph.Record(result, "Clamp", [this], g => [g * inside]);
     }

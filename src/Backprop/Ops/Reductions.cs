@@ -19,9 +19,10 @@ public partial class Tensor
         if (Rank > 1 && Array.TrueForAll(reduce, r => r))
         {
             // Everything at once: one pass instead of one per dimension.
+            Tensor source = result;
             result = Uninitialized(DType, KeptShape(reduce));
-            if (DType == DType.Float32) result.Storage<float>()[0] = System.Numerics.Tensors.TensorPrimitives.Sum<float>(StridedCopy.ToContiguous(this).Span<float>());
-            else result.Storage<double>()[0] = System.Numerics.Tensors.TensorPrimitives.Sum<double>(StridedCopy.ToContiguous(this).Span<double>());
+            if (DType == DType.Float32) result.Storage<float>()[0] = System.Numerics.Tensors.TensorPrimitives.Sum<float>(source.Span<float>());
+            else result.Storage<double>()[0] = System.Numerics.Tensors.TensorPrimitives.Sum<double>(source.Span<double>());
         }
         else
         {

@@ -74,6 +74,7 @@ public class OpValueTests
         Assert.Equal([1L, 0], indices.ToArray<long>());
         Assert.Equal(DType.Int64, indices.DType);
         Assert.Equal(2L, D([1, 5, 9, 2], 4).Argmax().Item());
+        Assert.Equal([1L, 1], D([3, 1, 7, 2], 2, 2).Argmin(1).ToArray<long>());
     }
 
     [Fact]
@@ -127,6 +128,7 @@ public class OpValueTests
         Assert.Equal([1.0, 4, 2, 5, 3, 6], transposed.Reshape(6).ToDoubleArray());
         Assert.Equal([2, 2, 3], t.Expand(2, 2, 3).Shape);
         Assert.Equal([1.0, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6], t.Expand(2, 2, 3).ToDoubleArray());
+        Assert.Equal([2, 2, 3], t.ExpandAs(Tensor.Zeros([2, 2, 3], DType.Float64)).Shape);
     }
 
     [Fact]
