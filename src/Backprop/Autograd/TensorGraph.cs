@@ -1,3 +1,6 @@
+using Backprop.Kernels;
+using Backprop.Memory;
+
 namespace Backprop;
 
 /// <summary>
@@ -28,8 +31,16 @@ internal static class TensorGraph
     /// Attaches a backward rule to <paramref name="output"/> when grad mode is on and any input
     /// requires grad, and in anomaly mode checks the output for NaN and infinity.
     /// </summary>
+    /// <param name="output">The op's result.</param>
+    /// <param name="name">The op's name.</param>
+    /// <param name="inputs">The tensors the op read (gradients go back to those that require grad).</param>
+    /// <param name="saved">
+    /// The tensors whose values <paramref name="backward"/> reads (inputs, the output, index
+    /// tensors); their versions are recorded, and backward refuses to run if any changed since.
+    /// </param>
+    /// <param name="backward">The rule.</param>
     /// <returns><paramref name="output"/>.</returns>
-    public static Tensor Record(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    public static Tensor Record(Tensor output, string name, Tensor[] inputs, Tensor[] saved, Func<Tensor, Tensor?[]> backward)
     {
         AutogradModes modes = Autograd.Modes;
         bool anomaly = (modes & AutogradModes.AnomalyDetection) != 0;
@@ -40,7 +51,9 @@ internal static class TensorGraph
         {
             if (input.RequiresGrad)
             {
-                output.GradFn = new GradFn(name, inputs, backward, anomaly ? Environment.StackTrace : null);
+                var versions = new SavedTensor[saved.Length];
+                for (int i = 0; i < saved.Length; i++) versions[i] = new SavedTensor(saved[i], saved[i].Version);
+                output.GradFn = new GradFn(name, inputs, backward, anomaly ? Environment.StackTrace : null, versions);
                 return output;
             }
         }
@@ -58,19 +71,10 @@ internal static class TensorGraph
         if (gradOutputs is not null && gradOutputs.Count != outputs.Count)
             throw new ArgumentException($"Backward: {outputs.Count} outputs but {gradOutputs.Count} gradients", nameof(gradOutputs));
 
-        var seeds = new Tensor[outputs.Count];
-        for (int i = 0; i < outputs.Count; i++)
-        {
-            Tensor output = outputs[i];
-            if (!output.RequiresGrad)
-                throw new InvalidOperationException($"Backward: output {i} does not require grad and has no grad_fn (no input of it requires grad, or it was computed under NoGrad)");
-            seeds[i] = gradOutputs?[i] ?? DefaultSeed(output);
-            if (!ShapeMath.Same(seeds[i].ShapeArray, output.ShapeArray))
-                throw new ArgumentException($"Backward: gradient shape {ShapeMath.Format(seeds[i].ShapeArray)} does not match output shape {ShapeMath.Format(output.ShapeArray)}");
-            if (seeds[i].DType != output.DType)
-                throw new ArgumentException($"Backward: gradient is {seeds[i].DType} but the output is {output.DType}");
-        }
-
+        // Everything the pass allocates (seeds, gradients, the rules' temporaries) goes back to
+        // the pool when it ends, except what it hands out: leaves' gradients, the gradients asked
+        // for, and what hooks saw. With createGraph the gradients are graph nodes and outlive it.
+        TensorScope? pass = createGraph ? null : new TensorScope("the backward pass that computed it ended");
         var results = wanted is null ? [] : new Tensor?[wanted.Count];
         Stack<Tensor> stack = _stack ?? new Stack<Tensor>();
         _stack = null; // a nested pass (from a hook, say) makes its own
@@ -78,6 +82,7 @@ internal static class TensorGraph
         bool? outerRecording = RecordingDuringBackward;
         try
         {
+            Tensor[] seeds = Seeds(outputs, gradOutputs);
             foreach (Tensor output in outputs) CountConsumers(output, stack);
             for (int i = 0; i < outputs.Count; i++) outputs[i].PendingGrad = Accumulate(outputs[i].PendingGrad, seeds[i]);
             for (int i = 0; i < outputs.Count; i++)
@@ -94,27 +99,26 @@ internal static class TensorGraph
             {
                 Tensor grad = tensor.PendingGrad!;
                 tensor.PendingGrad = null;
-                if (tensor.Hooks.Count > 0)
-                {
-                    foreach (Tensor.HookSlot slot in tensor.Hooks.ToArray()) grad = slot.Hook(grad) ?? grad;
-                }
+                if (tensor.Hooks.Count > 0) grad = RunHooks(tensor, grad, pass);
 
                 if (wanted is not null)
                 {
                     for (int i = 0; i < wanted.Count; i++)
                     {
-                        if (ReferenceEquals(wanted[i], tensor)) results[i] = grad;
+                        if (!ReferenceEquals(wanted[i], tensor)) continue;
+                        pass?.MoveOut(grad.SharedStorage);
+                        results[i] = grad;
                     }
                 }
 
                 GradFn? fn = tensor.GradFn;
                 if (fn is null)
                 {
-                    // Sums run in the pass's mode: recorded only with createGraph.
-                    if (wanted is null) tensor.Grad = tensor.Grad is null ? (createGraph ? grad : grad.Detach()) : tensor.Grad + grad;
+                    if (wanted is null) AccumulateIntoLeaf(tensor, grad, createGraph, pass);
                     continue;
                 }
 
+                fn.CheckSavedVersions(tensor);
                 Tensor?[] inputGrads;
                 bool outer = _inBackwardRule;
                 _inBackwardRule = true;
@@ -145,8 +149,93 @@ internal static class TensorGraph
             if (!completed) Reset(outputs);
             stack.Clear();
             _stack = stack;
+            pass?.Dispose();
         }
         return results;
+    }
+
+    private static Tensor[] Seeds(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor>? gradOutputs)
+    {
+        var seeds = new Tensor[outputs.Count];
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            Tensor output = outputs[i];
+            if (!output.RequiresGrad)
+                throw new InvalidOperationException($"Backward: output {i} does not require grad and has no grad_fn (no input of it requires grad, or it was computed under NoGrad)");
+            seeds[i] = gradOutputs?[i] ?? DefaultSeed(output);
+            if (!ShapeMath.Same(seeds[i].ShapeArray, output.ShapeArray))
+                throw new ArgumentException($"Backward: gradient shape {ShapeMath.Format(seeds[i].ShapeArray)} does not match output shape {ShapeMath.Format(output.ShapeArray)}");
+            if (seeds[i].DType != output.DType)
+                throw new ArgumentException($"Backward: gradient is {seeds[i].DType} but the output is {output.DType}");
+        }
+        return seeds;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="tensor"/>'s hooks on <paramref name="grad"/> outside the pass's scope
+    /// (a hook may keep what it sees or makes), checking each replacement where it is returned.
+    /// </summary>
+    private static Tensor RunHooks(Tensor tensor, Tensor grad, TensorScope? pass)
+    {
+        pass?.MoveOut(grad.SharedStorage);
+        using (TensorScope.Switch(pass?.Outer ?? TensorScope.Current))
+        {
+            foreach (Tensor.HookSlot slot in tensor.Hooks.ToArray())
+            {
+                Tensor? replacement = slot.Hook(grad);
+                if (replacement is null) continue;
+                if (replacement.DType != grad.DType || !ShapeMath.Same(replacement.ShapeArray, grad.ShapeArray))
+                    throw new InvalidOperationException(
+                        $"RegisterHook: the hook returned a gradient of {replacement.DType} {ShapeMath.Format(replacement.ShapeArray)} for a tensor of {tensor.DType} {ShapeMath.Format(tensor.ShapeArray)}; a hook must return a gradient of the same shape and type, or null");
+                grad = replacement;
+            }
+        }
+        return grad;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="grad"/> into a leaf's <see cref="Tensor.Grad"/>. Outside createGraph
+    /// the leaf keeps one contiguous accumulator: the pass's own gradient buffer when it can take
+    /// it over (no copy), else a copy; later passes add into it in place.
+    /// </summary>
+    private static void AccumulateIntoLeaf(Tensor leaf, Tensor grad, bool createGraph, TensorScope? pass)
+    {
+        Tensor? current = leaf.Grad;
+        if (createGraph)
+        {
+            // Sums run in the pass's mode: recorded, so that the gradient can be differentiated.
+            leaf.Grad = current is null ? grad : current + grad;
+            return;
+        }
+        if (current is null)
+        {
+            leaf.SetAccumulatedGrad(TakeOver(grad, pass) ?? CopyOutsideScopes(grad));
+        }
+        else if (leaf.GradIsAccumulator)
+        {
+            current.AddInPlace(grad);
+        }
+        else
+        {
+            Tensor sum;
+            using (TensorScope.Switch(null)) sum = current.Detach() + grad;
+            leaf.SetAccumulatedGrad(sum);
+        }
+    }
+
+    /// <summary><paramref name="grad"/> itself, taken out of the pass's scope, when nothing else can see or change it.</summary>
+    private static Tensor? TakeOver(Tensor grad, TensorScope? pass)
+    {
+        // A gradient made by this pass is written by nobody after it is made; if it is still
+        // the pass's, no hook, result or other leaf has it (each takes it out of the pass).
+        if (pass is null || grad.SharedStorage.Scope != pass || grad.Offset != 0 || !grad.IsContiguous) return null;
+        TensorScope.Disown(grad.SharedStorage);
+        return grad.Detach();
+    }
+
+    private static Tensor CopyOutsideScopes(Tensor grad)
+    {
+        using (TensorScope.Switch(null)) return StridedCopy.Fresh(grad);
     }
 
     private static Tensor DefaultSeed(Tensor output)

@@ -11,9 +11,11 @@ internal static class StridedCopy
     /// <paramref name="t"/> itself when contiguous, else a contiguous copy of its elements;
     /// no autograd (callers record when they need to).
     /// </summary>
-    public static Tensor ToContiguous(Tensor t)
+    public static Tensor ToContiguous(Tensor t) => t.IsContiguous ? t : Fresh(t);
+
+    /// <summary>A contiguous copy of <paramref name="t"/>'s elements in storage of its own, always; no autograd.</summary>
+    public static Tensor Fresh(Tensor t)
     {
-        if (t.IsContiguous) return t;
         Tensor result = Tensor.Uninitialized(t.DType, (int[])t.ShapeArray.Clone());
         switch (t.StorageArray)
         {

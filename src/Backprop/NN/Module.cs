@@ -193,6 +193,7 @@ public abstract class Module
     protected Tensor RegisterBuffer(string name, Tensor buffer)
     {
         CheckName(name);
+        buffer.KeepBeyondScopes(); // running statistics outlive every step
         _buffers.Add((name, buffer));
         return buffer;
     }

@@ -12,5 +12,6 @@ public sealed class Parameter : Tensor
     public Parameter(Tensor data, bool requiresGrad = true) : base(data.Contiguous().Detach())
     {
         RequiresGrad = requiresGrad;
+        KeepBeyondScopes(); // a parameter outlives any step it is made or used in
     }
 }

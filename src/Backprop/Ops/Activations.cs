@@ -9,19 +9,19 @@ public partial class Tensor
     public Tensor Tanh()
     {
         Tensor result = Elementwise.Map<TanhKernel>("Tanh", this);
-        return TensorGraph.Record(result, "Tanh", [this], g => [g * (1.0 - result * result)]);
+        return TensorGraph.Record(result, "Tanh", [this], [result], g => [g * (1.0 - result * result)]);
     }
 
     /// <summary>The logistic function 1/(1 + e^-x); d/dx = σ(x)(1 - σ(x)).</summary>
     public Tensor Sigmoid()
     {
         Tensor result = Elementwise.Map<SigmoidKernel>("Sigmoid", this);
-        return TensorGraph.Record(result, "Sigmoid", [this], g => [g * result * (1.0 - result)]);
+        return TensorGraph.Record(result, "Sigmoid", [this], [result], g => [g * result * (1.0 - result)]);
     }
 
     /// <summary>max(x, 0); d/dx = 1 where x &gt; 0, else 0.</summary>
     public Tensor Relu() =>
-        TensorGraph.Record(Elementwise.Map<ReluKernel>("Relu", this), "Relu", [this], g => [g * Gt(0.0)]);
+        TensorGraph.Record(Elementwise.Map<ReluKernel>("Relu", this), "Relu", [this], [this], g => [g * Gt(0.0)]);
 
     /// <summary>x where x &gt; 0, else slope·x; d/dx = 1 or slope.</summary>
     /// <param name="negativeSlope">The slope for negative inputs (PyTorch's default 0.01).</param>
@@ -31,7 +31,7 @@ public partial class Tensor
         Tensor factor = positive + (1.0 - positive) * negativeSlope;
         Tensor result;
         using (Autograd.NoGrad()) result = this * factor;
-        return TensorGraph.Record(result, "LeakyRelu", [this], g => [g * factor]);
+        return TensorGraph.Record(result, "LeakyRelu", [this], [], g => [g * factor]);
     }
 
     /// <summary>
@@ -42,7 +42,7 @@ public partial class Tensor
 
     /// <summary>log(1 + e^x), computed without overflow; d/dx = σ(x).</summary>
     public Tensor Softplus() =>
-        TensorGraph.Record(Elementwise.Map<SoftplusKernel>("Softplus", this), "Softplus", [this], g => [g * Sigmoid()]);
+        TensorGraph.Record(Elementwise.Map<SoftplusKernel>("Softplus", this), "Softplus", [this], [this], g => [g * Sigmoid()]);
 
     /// <summary>
     /// Each element limited to [<paramref name="min"/>, <paramref name="max"/>]; the gradient
@@ -62,6 +62,6 @@ public partial class Tensor
             inside = (1.0 - Lt(low)) * (1.0 - Gt(high));
             result = Maximum(Scalar(low, DType)).Minimum(Scalar(high, DType));
         }
-        return TensorGraph.Record(result, "Clamp", [this], g => [g * inside]);
+        return TensorGraph.Record(result, "Clamp", [this], [], g => [g * inside]);
     }
 }

@@ -9,30 +9,30 @@ public partial class Tensor
     /// <summary><c>this + other</c> with broadcasting; d/da = 1, d/db = 1.</summary>
     /// <param name="other">The other operand.</param>
     public Tensor Add(Tensor other) =>
-        TensorGraph.Record(Elementwise.Zip<AddKernel>("Add", this, other), "Add", [this, other],
+        TensorGraph.Record(Elementwise.Zip<AddKernel>("Add", this, other), "Add", [this, other], [],
             g => [RequiresGrad ? g.SumTo(_shape) : null, other.RequiresGrad ? g.SumTo(other._shape) : null]);
 
     /// <summary><c>this - other</c> with broadcasting; d/da = 1, d/db = -1.</summary>
     /// <param name="other">The other operand.</param>
     public Tensor Sub(Tensor other) =>
-        TensorGraph.Record(Elementwise.Zip<SubtractKernel>("Sub", this, other), "Sub", [this, other],
+        TensorGraph.Record(Elementwise.Zip<SubtractKernel>("Sub", this, other), "Sub", [this, other], [],
             g => [RequiresGrad ? g.SumTo(_shape) : null, other.RequiresGrad ? g.Neg().SumTo(other._shape) : null]);
 
     /// <summary><c>this * other</c> element by element, with broadcasting; d/da = b, d/db = a.</summary>
     /// <param name="other">The other operand.</param>
     public Tensor Mul(Tensor other) =>
-        TensorGraph.Record(Elementwise.Zip<MultiplyKernel>("Mul", this, other), "Mul", [this, other],
+        TensorGraph.Record(Elementwise.Zip<MultiplyKernel>("Mul", this, other), "Mul", [this, other], [this, other],
             g => [RequiresGrad ? (g * other).SumTo(_shape) : null, other.RequiresGrad ? (g * this).SumTo(other._shape) : null]);
 
     /// <summary><c>this / other</c> with broadcasting; d/da = 1/b, d/db = -a/b².</summary>
     /// <param name="other">The other operand.</param>
     public Tensor Div(Tensor other) =>
-        TensorGraph.Record(Elementwise.Zip<DivideKernel>("Div", this, other), "Div", [this, other],
+        TensorGraph.Record(Elementwise.Zip<DivideKernel>("Div", this, other), "Div", [this, other], [this, other],
             g => [RequiresGrad ? (g / other).SumTo(_shape) : null, other.RequiresGrad ? (g.Neg() * this / (other * other)).SumTo(other._shape) : null]);
 
     /// <summary><c>-this</c>; d/da = -1.</summary>
     public Tensor Neg() =>
-        TensorGraph.Record(Elementwise.Map<NegateKernel>("Neg", this), "Neg", [this], g => [g.Neg()]);
+        TensorGraph.Record(Elementwise.Map<NegateKernel>("Neg", this), "Neg", [this], [], g => [g.Neg()]);
 
     /// <summary>
     /// <c>this</c> raised to <paramref name="exponent"/> element by element, with broadcasting;
@@ -43,7 +43,7 @@ public partial class Tensor
     public Tensor Pow(Tensor exponent)
     {
         Tensor result = Elementwise.Zip<PowKernel>("Pow", this, exponent);
-        return TensorGraph.Record(result, "Pow", [this, exponent], g =>
+        return TensorGraph.Record(result, "Pow", [this, exponent], [this, exponent], g =>
         [
             RequiresGrad ? (g * exponent * Pow(exponent - 1.0)).SumTo(_shape) : null,
             exponent.RequiresGrad ? (g * Where(this.Eq(0.0), ZerosLike(this), Pow(exponent) * Log())).SumTo(exponent._shape) : null,
@@ -56,7 +56,7 @@ public partial class Tensor
     {
         DTypes.RequireFloat("Pow", this);
         Tensor k = Scalar(exponent, DType);
-        return TensorGraph.Record(Elementwise.Zip<PowKernel>("Pow", this, k), "Pow", [this],
+        return TensorGraph.Record(Elementwise.Zip<PowKernel>("Pow", this, k), "Pow", [this], [this],
             g => [g * exponent * Pow(exponent - 1)]);
     }
 
@@ -71,7 +71,7 @@ public partial class Tensor
     private Tensor Extremum<TKernel>(string op, Tensor other, Tensor thisWins) where TKernel : IBinaryKernel
     {
         Tensor result = Elementwise.Zip<TKernel>(op, this, other);
-        return TensorGraph.Record(result, op, [this, other], g =>
+        return TensorGraph.Record(result, op, [this, other], [this, other], g =>
         {
             Tensor ties = this.Eq(other) * 0.5;
             Tensor share = thisWins + ties;
@@ -94,7 +94,7 @@ public partial class Tensor
         // infinity into NaN.
         int[] shape = ShapeMath.Broadcast("Where", ShapeMath.Broadcast("Where", mask.ShapeArray, a.ShapeArray), b.ShapeArray);
         Tensor result = Select(mask, a, b, shape);
-        return TensorGraph.Record(result, "Where", [a, b], g =>
+        return TensorGraph.Record(result, "Where", [a, b], [], g =>
             [(g * mask).SumTo(a._shape), (g * (1.0 - mask)).SumTo(b._shape)]);
     }
 

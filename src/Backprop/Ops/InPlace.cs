@@ -5,7 +5,8 @@ namespace Backprop;
 
 // In-place updates, for optimizers and for initialising parameters. They change storage that
 // recorded graphs may have saved, so on a tensor that requires grad they are allowed only
-// inside Autograd.NoGrad(), as in PyTorch.
+// inside Autograd.NoGrad(), as in PyTorch; and each bumps the storage's version, so that a
+// backward rule that saved the old values refuses to run on the new ones.
 
 public partial class Tensor
 {
@@ -30,6 +31,7 @@ public partial class Tensor
             if (alpha == 1) TensorPrimitives.Add(target, source.Span<double>(), target);
             else TensorPrimitives.MultiplyAdd(source.Span<double>(), alpha, target, target);
         }
+        BumpVersion();
         return this;
     }
 
@@ -41,6 +43,7 @@ public partial class Tensor
         DTypes.RequireFloat("MulInPlace", this);
         if (DType == DType.Float32) TensorPrimitives.Multiply(Span<float>(), (float)factor, Span<float>());
         else TensorPrimitives.Multiply(Span<double>(), factor, Span<double>());
+        BumpVersion();
         return this;
     }
 
@@ -52,7 +55,8 @@ public partial class Tensor
         if (source.DType != DType || !ShapeMath.Same(source._shape, _shape))
             throw new ArgumentException($"CopyFrom: source is {source.DType} {ShapeMath.Format(source._shape)}, this tensor {DType} {ShapeMath.Format(_shape)}");
         Tensor contiguous = StridedCopy.ToContiguous(source);
-        Array.Copy(contiguous.StorageArray, contiguous.Offset, _storage, _offset, Count);
+        Array.Copy(contiguous.StorageArray, contiguous.Offset, StorageArray, _offset, Count);
+        BumpVersion();
         return this;
     }
 

@@ -27,7 +27,7 @@ public partial class Tensor
             for (int k = 0; k < idx.Length; k++)
                 Array.Copy(source.StorageArray, source.Offset + (o * n + (int)idx[k]) * inner, result.StorageArray, (o * idx.Length + k) * inner, inner);
         }
-        return TensorGraph.Record(result, "IndexSelect", [this], g => [ZerosLike(this).IndexAdd(d, indices, g)]);
+        return TensorGraph.Record(result, "IndexSelect", [this], [indices], g => [ZerosLike(this).IndexAdd(d, indices, g)]);
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ public partial class Tensor
         int n = _shape[d];
         if (DType == DType.Float32) AddRows(src.Span<float>(), result.Storage<float>());
         else AddRows(src.Span<double>(), result.Storage<double>());
-        return TensorGraph.Record(result, "IndexAdd", [this, source], g => [g, source.RequiresGrad ? g.IndexSelect(d, indices) : null]);
+        return TensorGraph.Record(result, "IndexAdd", [this, source], [indices], g => [g, source.RequiresGrad ? g.IndexSelect(d, indices) : null]);
 
         void AddRows<T>(ReadOnlySpan<T> from, T[] to) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         {
@@ -80,7 +80,7 @@ public partial class Tensor
         Tensor source = StridedCopy.ToContiguous(this);
         Tensor result = Uninitialized(DType, (int[])index._shape.Clone());
         ForEachIndex("Gather", index, d, (from, to) => Array.Copy(source.StorageArray, source.Offset + from, result.StorageArray, to, 1));
-        return TensorGraph.Record(result, "Gather", [this], g => [ZerosLike(this).ScatterAdd(d, index, g)]);
+        return TensorGraph.Record(result, "Gather", [this], [index], g => [ZerosLike(this).ScatterAdd(d, index, g)]);
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ public partial class Tensor
             double[] to = result.Storage<double>(), from = src.Storage<double>();
             ForEachIndex("ScatterAdd", index, d, (target, at) => to[target] += from[src.Offset + at]);
         }
-        return TensorGraph.Record(result, "ScatterAdd", [this, source], g => [g, source.RequiresGrad ? g.Gather(d, index) : null]);
+        return TensorGraph.Record(result, "ScatterAdd", [this, source], [index], g => [g, source.RequiresGrad ? g.Gather(d, index) : null]);
     }
 
     /// <summary>

@@ -67,10 +67,23 @@ public partial class Tensor
                 index[d] = 0;
             }
         }
-        return TensorGraph.Record(result, "MatMul", [a, b], g =>
+        return TensorGraph.Record(result, "MatMul", [a, b], [a, b], g =>
         [
             a.RequiresGrad ? g.MatMul(b.Transpose(-2, -1)).SumTo(a._shape) : null,
-            b.RequiresGrad ? a.Transpose(-2, -1).MatMul(g).SumTo(b._shape) : null,
+            b.RequiresGrad ? RightGradient(a, b, g) : null,
         ]);
+    }
+
+    /// <summary>
+    /// d/dB = Aᵀ·G, laid out as B is: when B is a transposed matrix (a Linear layer's weight,
+    /// read as Wᵀ), (Gᵀ·A)ᵀ gives the same numbers as a transposed view of a contiguous product,
+    /// so the weight's own gradient comes out contiguous and is never copied to be made so.
+    /// </summary>
+    private static Tensor RightGradient(Tensor a, Tensor b, Tensor g)
+    {
+        bool bIsTransposed = a.Rank == 2 && b.Rank == 2 && !b.IsContiguous && b.Strides[0] == 1 && b.Strides[1] == b._shape[0];
+        return bIsTransposed
+            ? g.Transpose(-2, -1).MatMul(a).Transpose(-2, -1)
+            : a.Transpose(-2, -1).MatMul(g).SumTo(b._shape);
     }
 }

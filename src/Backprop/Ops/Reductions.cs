@@ -36,7 +36,7 @@ public partial class Tensor
         int[] final = keepDim ? KeptShape(reduce) : DropDims(reduce);
         result = result.View(final, ShapeMath.ContiguousStrides(final), result.Offset);
         int[] kept = KeptShape(reduce);
-        return TensorGraph.Record(result, "Sum", [this], g => [g.Reshape(kept).Expand(_shape)]);
+        return TensorGraph.Record(result, "Sum", [this], [], g => [g.Reshape(kept).Expand(_shape)]);
     }
 
     /// <summary>Sums over one dimension.</summary>
@@ -149,7 +149,7 @@ public partial class Tensor
             values = values.View(dropped, ShapeMath.ContiguousStrides(dropped), 0);
             indices = indices.View((int[])dropped.Clone(), ShapeMath.ContiguousStrides(dropped), 0);
         }
-        Tensor recorded = TensorGraph.Record(values, op, [this], g => [g.Reshape(kept) * oneHot]);
+        Tensor recorded = TensorGraph.Record(values, op, [this], [], g => [g.Reshape(kept) * oneHot]);
         return (recorded, indices);
     }
 

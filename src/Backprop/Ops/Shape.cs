@@ -17,7 +17,7 @@ public partial class Tensor
         if (ShapeMath.Same(target, _shape) && IsContiguous) return Alias("Reshape");
         Tensor source = Contiguous();
         Tensor view = source.View(target, ShapeMath.ContiguousStrides(target), source.Offset);
-        return TensorGraph.Record(view, "Reshape", [source], g => [g.Reshape(source._shape)]);
+        return TensorGraph.Record(view, "Reshape", [source], [], g => [g.Reshape(source._shape)]);
     }
 
     /// <summary>Like <see cref="Reshape"/>, but requires a contiguous tensor and never copies.</summary>
@@ -67,7 +67,7 @@ public partial class Tensor
             strides[i] = _strides[d];
             inverse[d] = i;
         }
-        return TensorGraph.Record(View(shape, strides, _offset), "Permute", [this], g => [g.Permute(inverse)]);
+        return TensorGraph.Record(View(shape, strides, _offset), "Permute", [this], [], g => [g.Permute(inverse)]);
     }
 
     /// <summary>Removes dimensions of size 1: all of them, or just <paramref name="dim"/>.</summary>
@@ -109,7 +109,7 @@ public partial class Tensor
         }
         if (ShapeMath.Same(target, _shape)) return Alias("Expand");
         Tensor view = ShapeOps.ExpandView(this, target);
-        return TensorGraph.Record(view, "Expand", [this], g => [g.SumTo(_shape)]);
+        return TensorGraph.Record(view, "Expand", [this], [], g => [g.SumTo(_shape)]);
     }
 
     /// <summary>Expands to another tensor's shape.</summary>
@@ -151,7 +151,7 @@ public partial class Tensor
         shape[d] = count;
         strides[d] *= step;
         Tensor view = View(shape, strides, _offset + from * _strides[d]);
-        return TensorGraph.Record(view, "Slice", [this], g => [SliceBackward(g, d, from, step)]);
+        return TensorGraph.Record(view, "Slice", [this], [], g => [SliceBackward(g, d, from, step)]);
     }
 
     private Tensor SliceBackward(Tensor g, int dim, int from, int step)
@@ -196,7 +196,7 @@ public partial class Tensor
             at += source._shape[d];
         }
         Tensor[] inputs = tensors.ToArray();
-        return TensorGraph.Record(result, "Cat", inputs, g =>
+        return TensorGraph.Record(result, "Cat", inputs, [], g =>
             inputs.Select((t, k) => t.RequiresGrad ? g.Slice(d, starts[k], starts[k] + t._shape[d]) : null).ToArray());
     }
 
@@ -224,7 +224,7 @@ public partial class Tensor
         Tensor result = FromDoubles(source.ToDoubleArray(), (int[])_shape.Clone(), dtype);
         if (dtype == DType.Int64 || DType == DType.Int64) return result;
         DType original = DType;
-        return TensorGraph.Record(result, "To", [this], g => [g.To(original)]);
+        return TensorGraph.Record(result, "To", [this], [], g => [g.To(original)]);
     }
 
     private bool SameShape(IReadOnlyList<int> shape)
@@ -238,7 +238,7 @@ public partial class Tensor
     }
 
     /// <summary>A new tensor object over the same view, recorded as identity (so rules never attach to this one).</summary>
-    private Tensor Alias(string op) => TensorGraph.Record(View((int[])_shape.Clone(), _strides.ToArray(), _offset), op, [this], g => [g]);
+    private Tensor Alias(string op) => TensorGraph.Record(View((int[])_shape.Clone(), _strides.ToArray(), _offset), op, [this], [], g => [g]);
 
     private int[] InferShape(int[] shape)
     {

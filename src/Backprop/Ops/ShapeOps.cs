@@ -26,13 +26,7 @@ internal static class ShapeOps
     /// <summary>A contiguous copy of <paramref name="t"/> with its own storage, recorded for autograd.</summary>
     public static Tensor Copy(Tensor t)
     {
-        Tensor result = Tensor.Uninitialized(t.DType, (int[])t.ShapeArray.Clone());
-        switch (t.StorageArray)
-        {
-            case float[] f: StridedCopy.Copy(f, t.Offset, t.ShapeArray, t.Strides, result.Span<float>()); break;
-            case double[] d: StridedCopy.Copy(d, t.Offset, t.ShapeArray, t.Strides, result.Span<double>()); break;
-            default: StridedCopy.Copy((long[])t.StorageArray, t.Offset, t.ShapeArray, t.Strides, result.Span<long>()); break;
-        }
-        return TensorGraph.Record(result, "Copy", [t], g => [g]);
+        Tensor result = StridedCopy.Fresh(t);
+        return TensorGraph.Record(result, "Copy", [t], [], g => [g]);
     }
 }

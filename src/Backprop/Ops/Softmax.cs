@@ -13,7 +13,7 @@ public partial class Tensor
         using (Autograd.NoGrad()) result = LogSoftmax(dim).Exp();
         result = result.Detach();
         Tensor s = result;
-        return TensorGraph.Record(result, "Softmax", [this], g => [s * (g - (g * s).Sum([dim], keepDim: true))]);
+        return TensorGraph.Record(result, "Softmax", [this], [result], g => [s * (g - (g * s).Sum([dim], keepDim: true))]);
     }
 
     /// <summary>
@@ -26,6 +26,6 @@ public partial class Tensor
         Tensor result;
         using (Autograd.NoGrad()) result = (this - LogSumExp([dim], keepDim: true)).Detach();
         Tensor logS = result;
-        return TensorGraph.Record(result, "LogSoftmax", [this], g => [g - logS.Exp() * g.Sum([dim], keepDim: true)]);
+        return TensorGraph.Record(result, "LogSoftmax", [this], [result], g => [g - logS.Exp() * g.Sum([dim], keepDim: true)]);
     }
 }

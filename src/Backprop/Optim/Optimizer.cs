@@ -88,12 +88,16 @@ public abstract class Optimizer
             double factor = maxNorm / (total + 1e-6);
             if (factor < 1)
             {
-                foreach (Tensor p in withGrad) p.Grad = p.Grad! * factor;
+                foreach (Tensor p in withGrad)
+                {
+                    if (p.GradIsAccumulator) p.Grad!.MulInPlace(factor); // the leaf's own buffer: scale it where it is
+                    else p.Grad = p.Grad! * factor;
+                }
             }
         }
         return total;
     }
 
     /// <summary>Per-parameter state, created on first use.</summary>
-    protected Tensor State(Tensor?[] slots, int index, Tensor like) => slots[index] ??= Tensor.ZerosLike(like);
+    protected Tensor State(Tensor?[] slots, int index, Tensor like) => slots[index] ??= Tensor.ZerosLike(like).KeepBeyondScopes();
 }

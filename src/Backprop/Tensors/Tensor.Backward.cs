@@ -16,6 +16,14 @@ public partial class Tensor
     public void Backward(Tensor? gradient = null, bool createGraph = false) =>
         TensorGraph.Run([this], gradient is null ? null : [gradient], createGraph, wanted: null);
 
-    /// <summary>Clears <see cref="Grad"/> (sets it to null, as PyTorch's <c>zero_grad(set_to_none=True)</c>), so the next backward pass starts afresh.</summary>
-    public void ZeroGrad() => Grad = null;
+    /// <summary>
+    /// Clears <see cref="Grad"/> (sets it to null, as PyTorch's <c>zero_grad(set_to_none=True)</c>),
+    /// so the next backward pass starts afresh. A gradient that backward accumulated goes back to
+    /// the buffer pool: a reference kept to it can no longer be read (clone it first to keep it).
+    /// </summary>
+    public void ZeroGrad()
+    {
+        if (GradIsAccumulator) _grad!.SharedStorage.Release("its gradient was cleared by ZeroGrad()");
+        Grad = null;
+    }
 }

@@ -160,11 +160,11 @@ public partial class Tensor
     /// <summary>Sets every element (of this contiguous, freshly made tensor) to <paramref name="value"/>.</summary>
     private void FillWith(double value)
     {
-        switch (_storage)
+        switch (StorageArray)
         {
             case float[] f: f.AsSpan(_offset, Count).Fill((float)value); break;
             case double[] d: d.AsSpan(_offset, Count).Fill(value); break;
-            default: ((long[])_storage).AsSpan(_offset, Count).Fill((long)value); break;
+            default: ((long[])StorageArray).AsSpan(_offset, Count).Fill((long)value); break;
         }
     }
 

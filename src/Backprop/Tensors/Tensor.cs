@@ -1,4 +1,5 @@
 using Backprop.Kernels;
+using Backprop.Memory;
 using System.Runtime.CompilerServices;
 
 namespace Backprop;
@@ -11,7 +12,8 @@ namespace Backprop;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Storage is a managed array in row-major order. A tensor is a view of it through a shape,
+/// Storage is a managed array in row-major order, from <see cref="BufferPool"/> when it is large,
+/// with a version counter that in-place writes bump. A tensor is a view of it through a shape,
 /// strides and an offset, so <see cref="Transpose"/>, <see cref="Permute"/>, <see cref="Expand"/>,
 /// slicing and most reshapes share storage instead of copying. Ops read views directly where
 /// that pays and make a contiguous copy otherwise; results are always contiguous.
@@ -24,7 +26,7 @@ namespace Backprop;
 /// </remarks>
 public partial class Tensor
 {
-    private readonly Array _storage;
+    private readonly Storage _storage;
     private readonly int[] _shape;
     private readonly int[] _strides;
     private readonly int _offset;
@@ -55,7 +57,7 @@ public partial class Tensor
         _offset = data._offset;
     }
 
-    internal Tensor(Array storage, int[] shape, int[] strides, int offset)
+    internal Tensor(Storage storage, int[] shape, int[] strides, int offset)
     {
         _storage = storage;
         _shape = shape;
@@ -64,7 +66,11 @@ public partial class Tensor
     }
 
     /// <summary>A new contiguous tensor over <paramref name="storage"/>, which it takes over (no copy).</summary>
-    internal static Tensor Wrap(Array storage, int[] shape) => new(storage, shape, ShapeMath.ContiguousStrides(shape), 0);
+    internal static Tensor Wrap(Array storage, int[] shape)
+    {
+        DType dtype = storage switch { float[] => DType.Float32, double[] => DType.Float64, _ => DType.Int64 };
+        return new(new Storage(storage, dtype, pooled: false), shape, ShapeMath.ContiguousStrides(shape), 0);
+    }
 
     /// <summary>
     /// A new contiguous tensor whose elements are not cleared first, for op results that write
@@ -73,26 +79,28 @@ public partial class Tensor
     internal static Tensor Uninitialized(DType dtype, int[] shape)
     {
         int count = ShapeMath.Count(shape);
+        bool pooled;
         Array storage = dtype switch
         {
-            DType.Float32 => GC.AllocateUninitializedArray<float>(count),
-            DType.Float64 => GC.AllocateUninitializedArray<double>(count),
-            _ => GC.AllocateUninitializedArray<long>(count),
+            DType.Float32 => BufferPool.Rent<float>(count, out pooled),
+            DType.Float64 => BufferPool.Rent<double>(count, out pooled),
+            _ => BufferPool.Rent<long>(count, out pooled),
         };
-        return Wrap(storage, shape);
+        return new(new Storage(storage, dtype, pooled), shape, ShapeMath.ContiguousStrides(shape), 0);
     }
 
     /// <summary>A new zero-filled contiguous tensor.</summary>
     internal static Tensor Empty(DType dtype, int[] shape)
     {
+        Tensor t = Uninitialized(dtype, shape);
         int count = ShapeMath.Count(shape);
-        Array storage = dtype switch
+        switch (t.StorageArray)
         {
-            DType.Float32 => new float[count],
-            DType.Float64 => new double[count],
-            _ => new long[count],
-        };
-        return Wrap(storage, shape);
+            case float[] f: f.AsSpan(0, count).Clear(); break;
+            case double[] d: d.AsSpan(0, count).Clear(); break;
+            default: ((long[])t.StorageArray).AsSpan(0, count).Clear(); break;
+        }
+        return t;
     }
 
     /// <summary>The size of each dimension (read-only).</summary>
@@ -105,12 +113,7 @@ public partial class Tensor
     public int Count => ShapeMath.Count(_shape);
 
     /// <summary>The element type.</summary>
-    public DType DType => _storage switch
-    {
-        float[] => DType.Float32,
-        double[] => DType.Float64,
-        _ => DType.Int64,
-    };
+    public DType DType => _storage.DType;
 
     /// <summary>
     /// Whether gradients flow to this tensor. Set it on leaves (inputs, parameters); a tensor
@@ -127,6 +130,8 @@ public partial class Tensor
             if (value && DType == DType.Int64)
                 throw new InvalidOperationException("RequiresGrad: Int64 tensors hold indices and cannot require grad");
             _requiresGrad = value;
+            // A leaf that learns lives across steps: no scope may release it.
+            if (value) KeepBeyondScopes();
         }
     }
 
@@ -137,7 +142,31 @@ public partial class Tensor
     /// The gradient accumulated into this leaf by <see cref="Backward"/>, shaped like it;
     /// <see langword="null"/> until then. Settable, so an optimizer can reset or replace it.
     /// </summary>
-    public Tensor? Grad { get; set; }
+    public Tensor? Grad
+    {
+        get => _grad;
+        set
+        {
+            _grad = value;
+            GradIsAccumulator = false;
+        }
+    }
+
+    private Tensor? _grad;
+
+    /// <summary>
+    /// Whether <see cref="Grad"/> is the buffer the backward pass keeps for this leaf (contiguous,
+    /// owned by no scope, added into in place, released by <see cref="ZeroGrad"/>), rather than a
+    /// tensor the user set.
+    /// </summary>
+    internal bool GradIsAccumulator { get; private set; }
+
+    /// <summary>Makes <paramref name="accumulator"/> (contiguous, outside every scope) this leaf's gradient.</summary>
+    internal void SetAccumulatedGrad(Tensor accumulator)
+    {
+        _grad = accumulator;
+        GradIsAccumulator = true;
+    }
 
     /// <summary>The name of the op that made this tensor (<c>"MatMul"</c>, <c>"Add"</c>, …), or <see langword="null"/> for a leaf.</summary>
     public string? Op => GradFn?.Name;
@@ -151,8 +180,14 @@ public partial class Tensor
     /// <summary>The shape array itself, for ops (never mutate it).</summary>
     internal int[] ShapeArray => _shape;
 
-    /// <summary>The underlying storage array.</summary>
-    internal Array StorageArray => _storage;
+    /// <summary>The underlying storage array (possibly longer than the tensor needs).</summary>
+    internal Array StorageArray => _storage.Buffer;
+
+    /// <summary>The storage object, shared with every view of it: its version counter and owner.</summary>
+    internal Storage SharedStorage => _storage;
+
+    /// <summary>How many in-place writes this tensor's storage has seen.</summary>
+    internal int Version => _storage.Version;
 
     /// <summary>Whether the elements lie in storage in row-major order with no gaps.</summary>
     public bool IsContiguous
@@ -172,13 +207,13 @@ public partial class Tensor
 
     /// <summary>The storage as a <typeparamref name="T"/> array; <typeparamref name="T"/> must match <see cref="DType"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal T[] Storage<T>() where T : unmanaged => (T[])_storage;
+    internal T[] Storage<T>() where T : unmanaged => (T[])_storage.Buffer;
 
     /// <summary>The elements of a contiguous tensor as a span over its storage.</summary>
     internal Span<T> Span<T>() where T : unmanaged
     {
         if (!IsContiguous) throw new InvalidOperationException("internal: Span() of a non-contiguous tensor");
-        return new Span<T>((T[])_storage, _offset, Count);
+        return new Span<T>((T[])_storage.Buffer, _offset, Count);
     }
 
     /// <summary>This tensor if it is contiguous, else a contiguous copy (recorded for autograd like any op).</summary>
@@ -190,11 +225,12 @@ public partial class Tensor
     {
         if (Count != 1)
             throw new InvalidOperationException($"Item: the tensor has {Count} elements (shape {ShapeMath.Format(_shape)}); only one-element tensors convert to a number");
-        return _storage switch
+        return _storage.Buffer switch
         {
             float[] f => f[_offset],
             double[] d => d[_offset],
-            _ => ((long[])_storage)[_offset],
+            long[] l => l[_offset],
+            _ => throw new InvalidOperationException("internal: unknown storage type"),
         };
     }
 
@@ -203,7 +239,7 @@ public partial class Tensor
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> does not match <see cref="DType"/>.</exception>
     public T[] ToArray<T>() where T : unmanaged
     {
-        if (_storage is not T[])
+        if (_storage.Buffer is not T[])
             throw new InvalidOperationException($"ToArray<{typeof(T).Name}>: the tensor holds {DType}; use ToArray<{DTypes.ClrName(DType)}>() or To(DType) first");
         return StridedCopy.ToContiguous(this).Span<T>().ToArray();
     }
@@ -237,8 +273,24 @@ public partial class Tensor
     /// Records that this tensor's elements were written in place (every in-place write calls
     /// it, so that backward rules that saved the old values can tell).
     /// </summary>
-    internal void BumpVersion()
+    internal void BumpVersion() => _storage.Version++;
+
+    /// <summary>
+    /// Moves this tensor's memory out of the <see cref="TensorScope"/> it was made in, to the
+    /// scope around that one (or, outside every scope, to the GC), so that it stays readable
+    /// after the inner scope ends. Views move with their base. Returns this tensor.
+    /// </summary>
+    public Tensor MoveToOuterScope()
     {
+        _storage.Scope?.MoveOut(_storage);
+        return this;
+    }
+
+    /// <summary>Takes this tensor's memory out of every scope: the library keeps it (parameters, optimizer state, gradients).</summary>
+    internal Tensor KeepBeyondScopes()
+    {
+        TensorScope.Disown(_storage);
+        return this;
     }
 
     /// <summary>Hooks registered with <see cref="RegisterHook"/>, in order; empty when none.</summary>

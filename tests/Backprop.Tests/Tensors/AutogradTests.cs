@@ -197,7 +197,7 @@ public class AutogradTests
         {
             Tensor result;
             using (Autograd.NoGrad()) result = (x * x).Detach();
-            return TensorGraph.Record(result, "WrongSquare", [x], g => [g * x]);
+            return TensorGraph.Record(result, "WrongSquare", [x], [x], g => [g * x]);
         }
         GradCheckResult result = GradCheck.Check(x => WrongSquare(x[0]), [Normal(10, 3)]);
         Assert.False(result.Passed);

@@ -1,0 +1,113 @@
+namespace Backprop.Memory;
+
+/// <summary>
+/// Releases the memory of every tensor made inside it when disposed, giving the arrays back
+/// to <see cref="BufferPool"/>: <c>using (Tensor.Scope()) { ... }</c> around a training step
+/// or an inference batch, as TorchSharp's dispose scopes.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A tensor belongs to the scope that was current on its thread when its storage was made
+/// (views belong with their base). What should outlive the scope is moved out with
+/// <see cref="Tensor.MoveToOuterScope"/>; parameters, module buffers, optimizer state and
+/// accumulated gradients are kept by the library itself. Reading a released tensor throws
+/// <see cref="ObjectDisposedException"/>: a mistake is loud, never a silently wrong number.
+/// </para>
+/// <para>
+/// Scopes nest and belong to the thread that opened them; dispose them there, innermost first.
+/// </para>
+/// </remarks>
+public sealed class TensorScope : IDisposable
+{
+    [ThreadStatic] private static TensorScope? _current;
+
+    private readonly TensorScope? _outer;
+    private readonly string _releasedBy;
+    private readonly List<Storage?> _owned = [];
+    private bool _disposed;
+
+    internal TensorScope(string releasedBy)
+    {
+        _outer = _current;
+        _releasedBy = releasedBy;
+        _current = this;
+    }
+
+    /// <summary>The innermost scope open on this thread, or null.</summary>
+    internal static TensorScope? Current => _current;
+
+    /// <summary>The scope this one is nested in, or null.</summary>
+    internal TensorScope? Outer => _outer;
+
+    /// <summary>How many storages this scope will release.</summary>
+    public int Count
+    {
+        get
+        {
+            int n = 0;
+            foreach (Storage? s in _owned) if (s is not null) n++;
+            return n;
+        }
+    }
+
+    /// <summary>Makes <paramref name="storage"/> this scope's to release.</summary>
+    internal void Adopt(Storage storage)
+    {
+        storage.Scope = this;
+        storage.ScopeSlot = _owned.Count;
+        _owned.Add(storage);
+    }
+
+    /// <summary>Takes <paramref name="storage"/> out of its scope, if any; it is then the GC's (or whoever adopts it next).</summary>
+    internal static void Disown(Storage storage)
+    {
+        TensorScope? scope = storage.Scope;
+        if (scope is null) return;
+        scope._owned[storage.ScopeSlot] = null;
+        storage.Scope = null;
+    }
+
+    /// <summary>Moves <paramref name="storage"/>, if this scope owns it, to the outer scope (or the GC).</summary>
+    internal void MoveOut(Storage storage)
+    {
+        if (storage.Scope != this) return;
+        Disown(storage);
+        _outer?.Adopt(storage);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="scope"/> the current one until the returned handle is disposed (for
+    /// running user code, such as hooks, outside an internal scope).
+    /// </summary>
+    internal static CurrentScopeSwitch Switch(TensorScope? scope)
+    {
+        var handle = new CurrentScopeSwitch(_current);
+        _current = scope;
+        return handle;
+    }
+
+    /// <summary>Releases every tensor made in this scope and not moved out; restores the outer scope.</summary>
+    /// <exception cref="InvalidOperationException">A scope opened inside this one is still open on this thread.</exception>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        if (!ReferenceEquals(_current, this))
+            throw new InvalidOperationException("TensorScope: scopes must be disposed innermost first, on the thread that opened them");
+        _disposed = true;
+        _current = _outer;
+        foreach (Storage? storage in _owned)
+        {
+            if (storage is null) continue;
+            storage.Scope = null;
+            storage.Release(_releasedBy);
+        }
+        _owned.Clear();
+    }
+
+    /// <summary>Restores the scope that was current before <see cref="Switch"/>.</summary>
+    internal readonly struct CurrentScopeSwitch(TensorScope? previous) : IDisposable
+    {
+        /// <summary>Restores the previous scope.</summary>
+        public void Dispose() => _current = previous;
+    }
+}
