@@ -30,12 +30,22 @@ public static class TensorBenchmark
             figures.Add(new($"float32 matmul 1024x1024x1024, {threads} thread{(threads > 1 ? "s" : "")}", MatMulGflops(1024, threads), "GFLOP/s",
                 threads == 2 ? ">= 400" : ">= 200"));
         }
+        foreach (int size in new[] { 128, 256, 512, 1024 })
+        {
+            double kernel = MatMulGflops(size, 0), tensor = TensorMatMulGflops(size);
+            figures.Add(new($"Tensor.MatMul {size}^3 as a share of the kernel alone ({kernel:F0} GFLOP/s)", 100 * tensor / kernel, "%", ">= 95"));
+        }
         var workloads = new TensorWorkloads();
         figures.Add(new("1-element mul, forward + backward", OneElementMulMicroseconds(workloads), "us", "<= 1"));
         figures.Add(new("MLP 784-256-128-10 step, batch 128 (raw tensors)",
             MedianMicroseconds(workloads.RawMlpStep, warmup: 30, runs: 200) / 1000, "ms", "<= 0.5"));
         figures.Add(new("MLP 784-256-128-10 step, batch 128 (nn modules + Sgd optimizer)",
             MedianMicroseconds(workloads.ModuleMlpStep, warmup: 30, runs: 200) / 1000, "ms", "within 10% of raw tensors"));
+        figures.Add(new("MLP 784-256-128-10 step, batch 128 (nn modules + Adam)",
+            MedianMicroseconds(workloads.ModuleMlpAdamStep, warmup: 30, runs: 200) / 1000, "ms", "PyTorch / 1.2 (1 thread), / 1.5 (2)"));
+        (double allocated, double faults) = SteadyState(workloads.ModuleMlpAdamStep, steps: 200);
+        figures.Add(new("MLP step (modules + Adam): bytes allocated a step", allocated, "B", "<= 65536"));
+        figures.Add(new("MLP step (modules + Adam): minor page faults a step", faults, "", "<= 10"));
         figures.Add(new("MLP 2-16-16-1 step, 100 moons points (hinge loss + L2)",
             MedianMicroseconds(workloads.MoonsStep, warmup: 200, runs: 2000), "us", "<= 40"));
 
@@ -60,7 +70,29 @@ public static class TensorBenchmark
         float[] a = Tensor.Randn(random, size * size).ToArray<float>(), b = Tensor.Randn(random, size * size).ToArray<float>();
         var c = new float[size * size];
         double us = MedianMicroseconds(() => MatMulKernel.Multiply(a, size, 1, b, size, 1, c, size, size, size, maxThreads: threads), warmup: 3, runs: 15);
+        // threads = 0: as many as Environment.ProcessorCount (DOTNET_PROCESSOR_COUNT limits it), as Tensor.MatMul uses
         return 2.0 * size * size * size / us / 1e3;
+    }
+
+    private static double TensorMatMulGflops(int size)
+    {
+        var random = new NumpyRandom(5);
+        Tensor a = Tensor.Randn(random, size, size), b = Tensor.Randn(random, size, size);
+        double us = MedianMicroseconds(() =>
+        {
+            using (Tensor.Scope()) a.MatMul(b);
+        }, warmup: 3, runs: 15);
+        return 2.0 * size * size * size / us / 1e3;
+    }
+
+    /// <summary>Bytes allocated (this thread) and minor page faults (whole process) per call of <paramref name="step"/>, after warming up.</summary>
+    private static (double Bytes, double Faults) SteadyState(Func<double> step, int steps)
+    {
+        for (int i = 0; i < 20; i++) step();
+        long bytes = GC.GetAllocatedBytesForCurrentThread();
+        long faults = ProcessCounters.MinorFaults();
+        for (int i = 0; i < steps; i++) step();
+        return ((GC.GetAllocatedBytesForCurrentThread() - bytes) / (double)steps, (ProcessCounters.MinorFaults() - faults) / (double)steps);
     }
 
     private static double OneElementMulMicroseconds(TensorWorkloads workloads)

@@ -1,3 +1,4 @@
+using Backprop.Memory;
 using Backprop.Data;
 using Backprop.NN;
 
@@ -21,8 +22,12 @@ public static class Evaluation
         long correct = 0;
         using (Autograd.NoGrad())
         {
-            foreach (Batch batch in new DataLoader(data, Math.Max(1, batchSize)))
+            using IEnumerator<Batch> batches = new DataLoader(data, Math.Max(1, batchSize)).GetEnumerator();
+            while (true)
             {
+                using TensorScope scope = Tensor.Scope();
+                if (!batches.MoveNext()) break;
+                Batch batch = batches.Current;
                 Tensor output = model.Forward(batch.Features);
                 (double loss, long right) = Score(output, batch.Labels);
                 lossSum += loss * batch.Count;

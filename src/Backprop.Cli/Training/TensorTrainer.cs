@@ -1,3 +1,4 @@
+using Backprop.Memory;
 using System.Diagnostics;
 using Backprop.Data;
 using Backprop.Diagnostics;
@@ -43,8 +44,13 @@ public static class TensorTrainer
             model.Train();
             clock.Start();
             int batchNumber = 0;
-            foreach (Batch batch in loader)
+            using IEnumerator<Batch> batches = loader.GetEnumerator();
+            while (true)
             {
+                // The batch, activations and gradients of one step go back to the pool at its end.
+                using TensorScope step = Tensor.Scope();
+                if (!batches.MoveNext()) break;
+                Batch batch = batches.Current;
                 optimizer.ZeroGrad();
                 Tensor loss = Losses.CrossEntropy(model.Forward(batch.Features), batch.Labels);
                 loss.Backward();

@@ -178,7 +178,7 @@ internal static class TensorGraph
     private static Tensor RunHooks(Tensor tensor, Tensor grad, TensorScope? pass)
     {
         pass?.MoveOut(grad.SharedStorage);
-        using (TensorScope.Switch(pass?.Outer ?? TensorScope.Current))
+        using (TensorScope.Switch(pass is null ? TensorScope.Current : pass.Outer))
         {
             foreach (Tensor.HookSlot slot in tensor.Hooks.ToArray())
             {

@@ -81,18 +81,20 @@ public sealed class DataLoader : IEnumerable<Batch>
         {
             int start = b * BatchSize;
             int size = Math.Min(BatchSize, Dataset.Count - start);
-            var features = GC.AllocateUninitializedArray<float>(size * width);
-            var labels = GC.AllocateUninitializedArray<long>(size);
+            // From the buffer pool: inside a Tensor.Scope() (a training step that fetches its
+            // batch in its scope), the batch's memory is reused by the next one.
+            Tensor features = Tensor.Uninitialized(DType.Float32, [size, width]);
+            Tensor labels = Tensor.Uninitialized(DType.Int64, [size]);
             if (order is null)
             {
-                Dataset.Features.Span<float>().Slice(start * width, size * width).CopyTo(features);
-                Dataset.Labels.Span<long>().Slice(start, size).CopyTo(labels);
+                Dataset.Features.Span<float>().Slice(start * width, size * width).CopyTo(features.Span<float>());
+                Dataset.Labels.Span<long>().Slice(start, size).CopyTo(labels.Span<long>());
             }
             else
             {
-                Dataset.GatherRows(order.AsSpan(start, size), features, labels);
+                Dataset.GatherRows(order.AsSpan(start, size), features.Span<float>(), labels.Span<long>());
             }
-            yield return new Batch(Tensor.Wrap(features, [size, width]), Tensor.Wrap(labels, [size]));
+            yield return new Batch(features, labels);
         }
     }
 }

@@ -276,6 +276,19 @@ public partial class Tensor
     internal void BumpVersion() => _storage.Version++;
 
     /// <summary>
+    /// Opens a scope that releases every tensor made inside it (on this thread) when disposed,
+    /// giving their memory back to the pool: <c>using (Tensor.Scope()) { ... }</c> around a
+    /// training step or an inference batch. See <see cref="TensorScope"/>.
+    /// </summary>
+    public static TensorScope Scope() => new("the Tensor.Scope() it was made in ended");
+
+    /// <summary>
+    /// A copy of this tensor in storage of its own (contiguous), recorded for autograd: the
+    /// gradient passes straight through, as PyTorch's <c>clone()</c>.
+    /// </summary>
+    public Tensor Clone() => ShapeOps.Copy(this);
+
+    /// <summary>
     /// Moves this tensor's memory out of the <see cref="TensorScope"/> it was made in, to the
     /// scope around that one (or, outside every scope, to the GC), so that it stays readable
     /// after the inner scope ends. Views move with their base. Returns this tensor.
