@@ -51,7 +51,30 @@ public partial class Tensor
         if (p is < 0 or >= 1 || double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), $"Dropout: p must be in [0, 1), got {p}");
         ArgumentNullException.ThrowIfNull(random);
         if (!training || p == 0) return this;
-        Tensor keep = Rand(random, (int[])_shape.Clone(), DType).Gt(p) / (1 - p);
-        return this * keep;
+        return this * DropoutMask(p, random);
+    }
+
+    /// <summary>
+    /// 1/(1 - p) where a uniform draw (numpy's <c>rand</c> stream, rounded to this tensor's type)
+    /// exceeds p, else 0: the same numbers as <c>(Rand(...) &gt; p) / (1 - p)</c> in one pass, with
+    /// no intermediate arrays.
+    /// </summary>
+    private Tensor DropoutMask(double p, Random.NumpyRandom random)
+    {
+        DTypes.RequireFloat("Dropout", this);
+        Tensor keep = Uninitialized(DType, (int[])_shape.Clone());
+        if (DType == DType.Float32)
+        {
+            float threshold = (float)p, scale = 1f / (float)(1 - p);
+            Span<float> mask = keep.Span<float>();
+            for (int i = 0; i < mask.Length; i++) mask[i] = (float)random.NextDouble() > threshold ? scale : 0f;
+        }
+        else
+        {
+            double scale = 1 / (1 - p);
+            Span<double> mask = keep.Span<double>();
+            for (int i = 0; i < mask.Length; i++) mask[i] = random.NextDouble() > p ? scale : 0;
+        }
+        return keep;
     }
 }

@@ -167,4 +167,16 @@ public class OpValueTests
         Assert.InRange(a.Count(v => v == 0), 200, 300);
         Assert.Same(x, x.Dropout(0.25, new NumpyRandom(1), training: false));
     }
+
+    [Theory]
+    [InlineData(DType.Float32, 0.3)]
+    [InlineData(DType.Float64, 0.3)]
+    [InlineData(DType.Float32, 0.1)]
+    public void DropoutsOnePassMaskEqualsTheComposedFormulaBitForBit(DType dtype, double p)
+    {
+        // The mask is drawn in one pass; it must be the numbers (Rand > p) / (1 - p) gives.
+        Tensor x = Tensor.Randn(new NumpyRandom(7), [64, 33], dtype);
+        Tensor expected = x * (Tensor.Rand(new NumpyRandom(2), [64, 33], dtype).Gt(p) / (1 - p));
+        Assert.Equal(expected.ToDoubleArray(), x.Dropout(p, new NumpyRandom(2)).ToDoubleArray());
+    }
 }
