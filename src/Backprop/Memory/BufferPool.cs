@@ -21,7 +21,7 @@ namespace Backprop.Memory;
 public static class BufferPool
 {
     /// <summary>Arrays smaller than this many bytes are not pooled.</summary>
-    public const int MinPooledBytes = 16 * 1024;
+    public const int MinPooledBytes = 1024;
 
     private static readonly Lock Gate = new();
     // Keyed by array type (float[], double[], long[]) and length.
