@@ -57,4 +57,56 @@ public class RandomTensorGraphTests
             Assert.True(result.Passed, result.Message);
         }, iter: 150);
     }
+
+    private static (double[] Matrix, double[] Row) Gradients(Step[] program, uint seed, bool scoped, int passes)
+    {
+        // [16,12] and [12] Float64: large enough that every intermediate comes from the pool.
+        Tensor matrix = TensorTestData.Normal(seed, 16, 12) * 0.3, row = TensorTestData.Normal(seed + 1, 12);
+        matrix = matrix.Detach();
+        matrix.RequiresGrad = true;
+        for (int pass = 0; pass < passes; pass++)
+        {
+            using Backprop.Memory.TensorScope? scope = scoped ? Tensor.Scope() : null;
+            Run(program, matrix, row).Backward();
+        }
+        return (matrix.Grad!.ToDoubleArray(), row.Grad!.ToDoubleArray());
+    }
+
+    [Fact]
+    public void ScopesAndPooledBuffersNeverChangeAGradientAndBackwardTwiceDoublesIt()
+    {
+        Gen.Select(Programs, Gen.UInt).Sample((program, seed) =>
+        {
+            (double[] m, double[] r) = Gradients(program, seed, scoped: false, passes: 1);
+            (double[] ms, double[] rs) = Gradients(program, seed, scoped: true, passes: 1);
+            Assert.Equal(m, ms);
+            Assert.Equal(r, rs);
+            (double[] m2, double[] r2) = Gradients(program, seed, scoped: true, passes: 2);
+            Assert.Equal(m.Select(v => 2 * v), m2); // exact: x + x = 2x in floating point
+            Assert.Equal(r.Select(v => 2 * v), r2);
+        }, iter: 60);
+    }
+
+    [Fact]
+    public void AnInPlaceWriteAfterTheForwardGivesAnErrorOrTheRightGradientNeverAWrongOne()
+    {
+        Gen.Select(Programs, Gen.UInt).Sample((program, seed) =>
+        {
+            (double[] right, _) = Gradients(program, seed, scoped: false, passes: 1);
+            Tensor matrix = (TensorTestData.Normal(seed, 16, 12) * 0.3).Detach(), row = TensorTestData.Normal(seed + 1, 12);
+            matrix.RequiresGrad = true;
+            Tensor output = Run(program, matrix, row);
+            using (Autograd.NoGrad()) matrix.MulInPlace(3);
+            try
+            {
+                output.Backward();
+            }
+            catch (InvalidOperationException e)
+            {
+                Assert.Contains("was modified in place", e.Message);
+                return;
+            }
+            Assert.Equal(right, matrix.Grad!.ToDoubleArray());
+        }, iter: 100);
+    }
 }
