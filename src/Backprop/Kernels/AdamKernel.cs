@@ -123,6 +123,7 @@ internal readonly struct AdamOperator<T> where T : unmanaged, IFloatingPointIeee
         _decay = T.CreateTruncating(1 - s.LearningRate * s.WeightDecay);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref T p, T g, ref T m, ref T v)
     {
         if (_useDecay) p *= _decay;
@@ -132,6 +133,7 @@ internal readonly struct AdamOperator<T> where T : unmanaged, IFloatingPointIeee
         p = m / (T.Sqrt(v) / _sqrtBiasCorrection2 + _eps) * _stepSize + p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref Vector128<T> p, Vector128<T> g, ref Vector128<T> m, ref Vector128<T> v)
     {
         if (_useDecay) p *= _decay;
@@ -141,6 +143,7 @@ internal readonly struct AdamOperator<T> where T : unmanaged, IFloatingPointIeee
         p = m / (Vector128.Sqrt(v) / _sqrtBiasCorrection2 + Vector128.Create(_eps)) * _stepSize + p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref Vector256<T> p, Vector256<T> g, ref Vector256<T> m, ref Vector256<T> v)
     {
         if (_useDecay) p *= _decay;
@@ -150,6 +153,7 @@ internal readonly struct AdamOperator<T> where T : unmanaged, IFloatingPointIeee
         p = m / (Vector256.Sqrt(v) / _sqrtBiasCorrection2 + Vector256.Create(_eps)) * _stepSize + p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref Vector512<T> p, Vector512<T> g, ref Vector512<T> m, ref Vector512<T> v)
     {
         if (_useDecay) p *= _decay;

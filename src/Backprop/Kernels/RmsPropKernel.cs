@@ -136,6 +136,7 @@ internal readonly struct RmsPropOperator<T> where T : unmanaged, IFloatingPointI
     /// <summary>Whether a momentum buffer is read and written.</summary>
     public bool HasMomentum { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref T p, T g, ref T s, ref T a, ref T b)
     {
         if (_useDecay) g += p * _weightDecay;
@@ -155,6 +156,7 @@ internal readonly struct RmsPropOperator<T> where T : unmanaged, IFloatingPointI
         else p = g / denominator * _negativeRate + p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref Vector128<T> p, Vector128<T> g, ref Vector128<T> s, ref Vector128<T> a, ref Vector128<T> b)
     {
         if (_useDecay) g += p * _weightDecay;
@@ -174,6 +176,7 @@ internal readonly struct RmsPropOperator<T> where T : unmanaged, IFloatingPointI
         else p = g / denominator * _negativeRate + p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref Vector256<T> p, Vector256<T> g, ref Vector256<T> s, ref Vector256<T> a, ref Vector256<T> b)
     {
         if (_useDecay) g += p * _weightDecay;
@@ -193,6 +196,7 @@ internal readonly struct RmsPropOperator<T> where T : unmanaged, IFloatingPointI
         else p = g / denominator * _negativeRate + p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref Vector512<T> p, Vector512<T> g, ref Vector512<T> s, ref Vector512<T> a, ref Vector512<T> b)
     {
         if (_useDecay) g += p * _weightDecay;

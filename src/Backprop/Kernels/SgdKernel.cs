@@ -113,6 +113,7 @@ internal readonly struct SgdOperator<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>Whether a momentum buffer is read and written.</summary>
     public bool HasBuffer { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref T p, T d, ref T b)
     {
         if (_useDecay) d += p * _weightDecay;
@@ -124,6 +125,7 @@ internal readonly struct SgdOperator<T> where T : unmanaged, IFloatingPointIeee7
         p = d * _negativeRate + p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref Vector128<T> p, Vector128<T> d, ref Vector128<T> b)
     {
         if (_useDecay) d += p * _weightDecay;
@@ -135,6 +137,7 @@ internal readonly struct SgdOperator<T> where T : unmanaged, IFloatingPointIeee7
         p = d * _negativeRate + p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref Vector256<T> p, Vector256<T> d, ref Vector256<T> b)
     {
         if (_useDecay) d += p * _weightDecay;
@@ -146,6 +149,7 @@ internal readonly struct SgdOperator<T> where T : unmanaged, IFloatingPointIeee7
         p = d * _negativeRate + p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref Vector512<T> p, Vector512<T> d, ref Vector512<T> b)
     {
         if (_useDecay) d += p * _weightDecay;
