@@ -55,6 +55,9 @@ internal static class SumKernel
     /// one vector; all of them without SIMD) added in double,
     /// where a scalar add costs no more than in float.
     /// </summary>
+    // Compiled fully optimized on first use, as the optimizer kernels are: tier-0 and
+    // on-stack-replacement code of a SIMD loop is several times slower.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Block<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref T r = ref MemoryMarshal.GetReference(x);
