@@ -57,7 +57,7 @@ internal static class SumKernel
     /// </summary>
     // Compiled fully optimized on first use, as the optimizer kernels are: tier-0 and
     // on-stack-replacement code of a SIMD loop is several times slower.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static double Block<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref T r = ref MemoryMarshal.GetReference(x);
