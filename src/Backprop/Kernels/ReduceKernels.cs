@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -11,21 +12,56 @@ namespace Backprop.Kernels;
 /// </summary>
 internal static class ReduceKernels
 {
-    /// <summary>Sums along the middle axis: <c>y[o, i] = Σⱼ x[o, j, i]</c>.</summary>
+    /// <summary>
+    /// Rows added into one float partial sum before it is folded into the double total: each
+    /// lane of a partial then adds at most 128 numbers, far from float's 2^24 limit.
+    /// </summary>
+    public const int RowBlock = 128;
+
+    /// <summary>
+    /// Sums along the middle axis: <c>y[o, i] = Σⱼ x[o, j, i]</c>, accurate at any n. With
+    /// inner = 1 each output is a contiguous <see cref="SumKernel.Sum"/>; otherwise rows are
+    /// added with SIMD into a partial row in the element type, <see cref="RowBlock"/> rows at a
+    /// time, and the partial rows are added in double (only when n exceeds one block, so short
+    /// axes cost what they did). NaN propagates; an empty axis gives 0.
+    /// </summary>
     public static void Sum<T>(ReadOnlySpan<T> x, Span<T> y, int outer, int n, int inner) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int o = 0; o < outer; o++)
+        double[]? total = n > RowBlock && inner > 1 ? ArrayPool<double>.Shared.Rent(inner) : null;
+        try
         {
-            Span<T> row = y.Slice(o * inner, inner);
-            ReadOnlySpan<T> block = x.Slice(o * n * inner, n * inner);
-            if (inner == 1)
+            for (int o = 0; o < outer; o++)
             {
-                row[0] = TensorPrimitives.Sum(block);
-                continue;
+                Span<T> row = y.Slice(o * inner, inner);
+                ReadOnlySpan<T> block = x.Slice(o * n * inner, n * inner);
+                if (inner == 1) row[0] = SumKernel.Sum(block);
+                else if (total is null) AddRows(block, row, 0, n, inner);
+                else SumRowsInBlocks(block, row, total.AsSpan(0, inner), n, inner);
             }
-            row.Clear();
-            for (int j = 0; j < n; j++) TensorPrimitives.Add(row, block.Slice(j * inner, inner), row);
         }
+        finally
+        {
+            if (total is not null) ArrayPool<double>.Shared.Return(total);
+        }
+    }
+
+    /// <summary><c>row = Σ</c> rows <paramref name="from"/>..<paramref name="to"/> of <paramref name="block"/>, in the element type.</summary>
+    private static void AddRows<T>(ReadOnlySpan<T> block, Span<T> row, int from, int to, int inner) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        row.Clear();
+        for (int j = from; j < to; j++) TensorPrimitives.Add(row, block.Slice(j * inner, inner), row);
+    }
+
+    /// <summary>Partial sums of <see cref="RowBlock"/> rows in the element type, added up in double.</summary>
+    private static void SumRowsInBlocks<T>(ReadOnlySpan<T> block, Span<T> row, Span<double> total, int n, int inner) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        total.Clear();
+        for (int from = 0; from < n; from += RowBlock)
+        {
+            AddRows(block, row, from, Math.Min(n, from + RowBlock), inner);
+            for (int i = 0; i < inner; i++) total[i] += double.CreateTruncating(row[i]);
+        }
+        for (int i = 0; i < inner; i++) row[i] = T.CreateTruncating(total[i]);
     }
 
     /// <summary>

@@ -36,8 +36,9 @@ public partial class Tensor
 
     /// <summary>
     /// <c>this</c> raised to <paramref name="exponent"/> element by element, with broadcasting;
-    /// d/da = b·a^(b-1), d/db = a^b·ln a (taken as 0 where a = 0, as PyTorch does, so that 0^b
-    /// with b ≥ 0 has a finite gradient).
+    /// d/da = b·a^(b-1), taken as 0 where b = 0 (a⁰ is the constant 1, even at a = 0 where the
+    /// formula gives 0·∞), and d/db = a^b·ln a, taken as 0 where a = 0 (so that 0^b with b ≥ 0
+    /// has a finite gradient), both as PyTorch does.
     /// </summary>
     /// <param name="exponent">The exponent tensor.</param>
     public Tensor Pow(Tensor exponent)
@@ -45,19 +46,23 @@ public partial class Tensor
         Tensor result = Elementwise.Zip<PowKernel>("Pow", this, exponent);
         return TensorGraph.Record(result, "Pow", [this, exponent], [this, exponent], g =>
         [
-            RequiresGrad ? (g * exponent * Pow(exponent - 1.0)).SumTo(_shape) : null,
+            RequiresGrad ? Where(exponent.Eq(0.0), Scalar(0.0, DType), g * exponent * Pow(exponent - 1.0)).SumTo(_shape) : null,
             exponent.RequiresGrad ? (g * Where(this.Eq(0.0), ZerosLike(this), Pow(exponent) * Log())).SumTo(exponent._shape) : null,
         ]);
     }
 
-    /// <summary><c>this</c> raised to a constant power; d/da = k·a^(k-1). A negative base with a fractional exponent gives NaN.</summary>
+    /// <summary>
+    /// <c>this</c> raised to a constant power; d/da = k·a^(k-1), and 0 for k = 0 (a⁰ is the
+    /// constant 1, even at a = 0 where the formula gives 0·∞), as PyTorch does. A negative base
+    /// with a fractional exponent gives NaN.
+    /// </summary>
     /// <param name="exponent">The exponent.</param>
     public Tensor Pow(double exponent)
     {
         DTypes.RequireFloat("Pow", this);
         Tensor k = Scalar(exponent, DType);
         return TensorGraph.Record(Elementwise.Zip<PowKernel>("Pow", this, k), "Pow", [this], [this],
-            g => [g * exponent * Pow(exponent - 1)]);
+            g => [exponent == 0 ? ZerosLike(this) : g * exponent * Pow(exponent - 1)]);
     }
 
     /// <summary>The larger of the two, element by element with broadcasting; the gradient goes to the larger (split evenly on ties).</summary>

@@ -8,7 +8,11 @@ public partial class Tensor
     /// <summary>The sum of all elements, as a scalar tensor; the gradient is the output's gradient everywhere.</summary>
     public Tensor Sum() => Sum(AllDims(), keepDim: false);
 
-    /// <summary>Sums over the given dimensions; d/dx = 1, the gradient broadcast back over them.</summary>
+    /// <summary>
+    /// Sums over the given dimensions; d/dx = 1, the gradient broadcast back over them. Float32
+    /// sums stay accurate past 2^24 elements (blocks summed with SIMD, blocks added in double;
+    /// see <see cref="SumKernel"/>), and are deterministic.
+    /// </summary>
     /// <param name="dims">The dimensions to reduce (negative counts from the end); empty reduces nothing.</param>
     /// <param name="keepDim">Keep reduced dimensions with size 1.</param>
     public Tensor Sum(int[] dims, bool keepDim = false)
@@ -21,8 +25,8 @@ public partial class Tensor
             // Everything at once: one pass instead of one per dimension.
             Tensor source = result;
             result = Uninitialized(DType, KeptShape(reduce));
-            if (DType == DType.Float32) result.Storage<float>()[0] = System.Numerics.Tensors.TensorPrimitives.Sum<float>(source.Span<float>());
-            else result.Storage<double>()[0] = System.Numerics.Tensors.TensorPrimitives.Sum<double>(source.Span<double>());
+            if (DType == DType.Float32) result.Storage<float>()[0] = SumKernel.Sum<float>(source.Span<float>());
+            else result.Storage<double>()[0] = SumKernel.Sum<double>(source.Span<double>());
         }
         else
         {
@@ -59,7 +63,9 @@ public partial class Tensor
 
     /// <summary>
     /// The variance over the given dimensions (all when null): the mean squared deviation,
-    /// divided by n - 1 when <paramref name="unbiased"/> (PyTorch's default), else by n.
+    /// divided by n - 1 when <paramref name="unbiased"/> (PyTorch's default), else by n. As in
+    /// PyTorch, the divisor is never negative: an empty reduction is NaN (0/0), not -0, and so is
+    /// the unbiased variance of one element.
     /// </summary>
     /// <param name="dims">The dimensions to reduce, or null for all.</param>
     /// <param name="unbiased">Bessel's correction.</param>
@@ -68,10 +74,10 @@ public partial class Tensor
     {
         int[] over = dims ?? AllDims();
         Tensor deviation = this - Mean(over, keepDim: true);
-        return (deviation * deviation).Sum(over, keepDim) / (ReducedCount(over) - (unbiased ? 1 : 0));
+        return (deviation * deviation).Sum(over, keepDim) / Math.Max(0, ReducedCount(over) - (unbiased ? 1 : 0));
     }
 
-    /// <summary>The standard deviation: the square root of <see cref="Var"/>.</summary>
+    /// <summary>The standard deviation: the square root of <see cref="Var"/> (NaN for an empty reduction).</summary>
     /// <param name="dims">The dimensions to reduce, or null for all.</param>
     /// <param name="unbiased">Bessel's correction.</param>
     /// <param name="keepDim">Keep reduced dimensions with size 1.</param>
@@ -79,13 +85,14 @@ public partial class Tensor
 
     /// <summary>
     /// log Σ e^x over the given dimensions, computed stably by subtracting the maximum first;
-    /// d/dx = softmax(x).
+    /// d/dx = softmax(x). An empty reduction is -∞.
     /// </summary>
     /// <param name="dims">The dimensions to reduce.</param>
     /// <param name="keepDim">Keep reduced dimensions with size 1.</param>
     public Tensor LogSumExp(int[] dims, bool keepDim = false)
     {
-        Tensor shift = MaxOver(dims).Detach();
+        // Over nothing the sum is 0 and its log -∞ (as PyTorch); there is no maximum to shift by.
+        Tensor shift = ReducedCount(dims) == 0 ? Zeros(KeptShape(ReducedDims("LogSumExp", dims)), DType) : MaxOver(dims).Detach();
         using (Autograd.NoGrad()) shift = Where(shift.Abs().Eq(double.PositiveInfinity), ZerosLike(shift), shift);
         Tensor result = (this - shift).Exp().Sum(dims, keepDim: true).Log() + shift;
         return keepDim ? result : result.Reshape(DropDims(ReducedDims("LogSumExp", dims)));

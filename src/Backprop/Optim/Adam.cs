@@ -1,3 +1,5 @@
+using Backprop.Kernels;
+
 namespace Backprop.Optim;
 
 /// <summary>
@@ -41,21 +43,21 @@ public class Adam : Optimizer
     /// <summary>λ.</summary>
     public double WeightDecay { get; }
 
+    /// <summary>Whether weight decay is decoupled (AdamW) rather than L2 (Adam).</summary>
+    private protected virtual bool DecoupledWeightDecay => false;
+
     /// <inheritdoc/>
     protected override void Update(int index, Tensor parameter, Tensor gradient)
     {
-        Tensor g = DecayWeights(parameter, gradient);
-        Tensor m = State(_m, index, parameter).MulInPlace(Beta1).AddInPlace(g, 1 - Beta1);
-        Tensor v = State(_v, index, parameter).MulInPlace(Beta2).AddInPlace(g * g, 1 - Beta2);
-        double biasCorrection1 = 1 - Math.Pow(Beta1, Steps);
-        double biasCorrection2 = 1 - Math.Pow(Beta2, Steps);
-        Tensor denominator = v.Sqrt() / Math.Sqrt(biasCorrection2) + Eps;
-        parameter.AddInPlace(m / denominator, -LearningRate / biasCorrection1);
+        Tensor g = ContiguousGradient(parameter, gradient);
+        Tensor m = State(_m, index, parameter), v = State(_v, index, parameter);
+        var scalars = new AdamScalars(Beta1, Beta2, Eps, WeightDecay, DecoupledWeightDecay, LearningRate, Steps);
+        if (parameter.DType == DType.Float32)
+            AdamKernel.Step(parameter.Span<float>(), g.Span<float>(), m.Span<float>(), v.Span<float>(), scalars);
+        else
+            AdamKernel.Step(parameter.Span<double>(), g.Span<double>(), m.Span<double>(), v.Span<double>(), scalars);
+        parameter.BumpVersion();
     }
-
-    /// <summary>Applies weight decay before the moments: L2 for Adam (returns g + λp).</summary>
-    protected virtual Tensor DecayWeights(Tensor parameter, Tensor gradient) =>
-        WeightDecay != 0 ? gradient + parameter * WeightDecay : gradient;
 }
 
 /// <summary>
@@ -77,9 +79,5 @@ public sealed class AdamW : Adam
     }
 
     /// <inheritdoc/>
-    protected override Tensor DecayWeights(Tensor parameter, Tensor gradient)
-    {
-        if (WeightDecay != 0) parameter.MulInPlace(1 - LearningRate * WeightDecay);
-        return gradient;
-    }
+    private protected override bool DecoupledWeightDecay => true;
 }

@@ -1,3 +1,5 @@
+using Backprop.Kernels;
+
 namespace Backprop.Optim;
 
 /// <summary>
@@ -100,4 +102,19 @@ public abstract class Optimizer
 
     /// <summary>Per-parameter state, created on first use.</summary>
     protected Tensor State(Tensor?[] slots, int index, Tensor like) => slots[index] ??= Tensor.ZerosLike(like).KeepBeyondScopes();
+
+    /// <summary>
+    /// <paramref name="gradient"/>'s elements in <paramref name="parameter"/>'s (contiguous)
+    /// order, for a fused kernel: the gradient itself when it is contiguous, else one copy (a
+    /// transposed or broadcast view, as a gradient may still be).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The parameter is a non-contiguous view, which cannot be updated in place element by element.</exception>
+    private protected Tensor ContiguousGradient(Tensor parameter, Tensor gradient)
+    {
+        if (!parameter.IsContiguous)
+            throw new InvalidOperationException($"{GetType().Name}: the parameter is a non-contiguous view of shape {ShapeMath.Format(parameter.ShapeArray)}");
+        DTypes.RequireSame(GetType().Name, parameter, gradient);
+        Tensor aligned = ShapeMath.Same(gradient.ShapeArray, parameter.ShapeArray) ? gradient : ShapeOps.ExpandView(gradient, parameter.ShapeArray);
+        return StridedCopy.ToContiguous(aligned);
+    }
 }

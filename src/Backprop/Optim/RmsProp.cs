@@ -1,3 +1,5 @@
+using Backprop.Kernels;
+
 namespace Backprop.Optim;
 
 /// <summary>
@@ -50,26 +52,21 @@ public sealed class RmsProp : Optimizer
     /// <inheritdoc/>
     protected override void Update(int index, Tensor parameter, Tensor gradient)
     {
-        Tensor g = WeightDecay != 0 ? gradient + parameter * WeightDecay : gradient;
-        Tensor s = State(_square, index, parameter).MulInPlace(Alpha).AddInPlace(g * g, 1 - Alpha);
-        Tensor denominator;
-        if (Centered)
+        Tensor g = ContiguousGradient(parameter, gradient);
+        Tensor square = State(_square, index, parameter);
+        Tensor? average = Centered ? State(_average, index, parameter) : null;
+        Tensor? momentum = Momentum > 0 ? State(_momentum, index, parameter) : null;
+        var scalars = new RmsPropScalars(LearningRate, Alpha, Eps, WeightDecay, Momentum, Centered);
+        if (parameter.DType == DType.Float32)
         {
-            Tensor a = State(_average, index, parameter).MulInPlace(Alpha).AddInPlace(g, 1 - Alpha);
-            denominator = (s - a * a).Sqrt() + Eps;
+            RmsPropKernel.Step(parameter.Span<float>(), g.Span<float>(), square.Span<float>(),
+                average is null ? default : average.Span<float>(), momentum is null ? default : momentum.Span<float>(), scalars);
         }
         else
         {
-            denominator = s.Sqrt() + Eps;
+            RmsPropKernel.Step(parameter.Span<double>(), g.Span<double>(), square.Span<double>(),
+                average is null ? default : average.Span<double>(), momentum is null ? default : momentum.Span<double>(), scalars);
         }
-        if (Momentum > 0)
-        {
-            Tensor b = State(_momentum, index, parameter).MulInPlace(Momentum).AddInPlace(g / denominator);
-            parameter.AddInPlace(b, -LearningRate);
-        }
-        else
-        {
-            parameter.AddInPlace(g / denominator, -LearningRate);
-        }
+        parameter.BumpVersion();
     }
 }

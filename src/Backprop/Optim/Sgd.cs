@@ -1,3 +1,5 @@
+using Backprop.Kernels;
+
 namespace Backprop.Optim;
 
 /// <summary>
@@ -43,14 +45,14 @@ public sealed class Sgd : Optimizer
     /// <inheritdoc/>
     protected override void Update(int index, Tensor parameter, Tensor gradient)
     {
-        Tensor d = WeightDecay != 0 ? gradient + parameter * WeightDecay : gradient;
-        if (Momentum != 0)
-        {
-            Tensor? buffer = _momentumBuffers[index];
-            if (buffer is null) buffer = _momentumBuffers[index] = ShapeOps.Copy(d); // its own storage, not the gradient's
-            else buffer.MulInPlace(Momentum).AddInPlace(d, 1 - Dampening);
-            d = Nesterov ? d + buffer * Momentum : buffer;
-        }
-        parameter.AddInPlace(d, -LearningRate);
+        Tensor g = ContiguousGradient(parameter, gradient);
+        bool first = Momentum != 0 && _momentumBuffers[index] is null;
+        Tensor? buffer = Momentum != 0 ? State(_momentumBuffers, index, parameter) : null;
+        var scalars = new SgdScalars(LearningRate, Momentum, Dampening, WeightDecay, Nesterov, first);
+        if (parameter.DType == DType.Float32)
+            SgdKernel.Step(parameter.Span<float>(), g.Span<float>(), buffer is null ? default : buffer.Span<float>(), scalars);
+        else
+            SgdKernel.Step(parameter.Span<double>(), g.Span<double>(), buffer is null ? default : buffer.Span<double>(), scalars);
+        parameter.BumpVersion();
     }
 }

@@ -1,0 +1,218 @@
+using Backprop.Optim;
+using Backprop.Random;
+
+namespace Backprop.Tests.Optim;
+
+/// <summary>
+/// The fused optimizer kernels against the composed tensor formulas they replaced
+/// (<see cref="ComposedSgd"/>, <see cref="ComposedAdam"/>, <see cref="ComposedRmsProp"/>): the
+/// same parameters bit for bit after several steps of random gradients, in float32 and float64,
+/// over lengths that exercise every vector width and the scalar tail, with transposed gradients.
+/// </summary>
+public class FusedOptimizerTests
+{
+    // Lengths 1, 3, 7, 8, 9, 31, 100, 4099 (vector bodies plus every tail), a matrix whose
+    // gradient arrives transposed, and an empty parameter.
+    private static readonly int[][] Shapes = [[1], [3], [7], [8], [9], [31], [100], [4099], [13, 7], [0]];
+
+    /// <summary>Two identical sets of parameters (seeded) and the gradients of each step.</summary>
+    private static (Tensor[] Fused, Tensor[] Composed, Tensor[][] Gradients) Problem(DType dtype, uint seed, bool withNaN = false, int stepCount = 5)
+    {
+        var random = new NumpyRandom(seed);
+        var fused = new Tensor[Shapes.Length];
+        var composed = new Tensor[Shapes.Length];
+        for (int i = 0; i < Shapes.Length; i++)
+        {
+            Tensor p = Tensor.Randn(random, Shapes[i], dtype);
+            fused[i] = p.Detach().Contiguous();
+            composed[i] = ShapeOps.Copy(p);
+            fused[i].RequiresGrad = composed[i].RequiresGrad = true;
+        }
+        var gradients = new Tensor[stepCount][];
+        for (int s = 0; s < stepCount; s++)
+        {
+            gradients[s] = new Tensor[Shapes.Length];
+            for (int i = 0; i < Shapes.Length; i++)
+            {
+                int[] shape = Shapes[i];
+                // Gradients of all sizes, some tiny and some zero, so that the moments cover a range.
+                Tensor g = shape.Length == 2
+                    ? Tensor.Randn(random, [shape[1], shape[0]], dtype).T // a transposed view, as Linear's weight gradient may be
+                    : Tensor.Randn(random, shape, dtype) * Math.Pow(10, s % 5 - 2);
+                if (s == 1 && g.Count > 0 && shape.Length == 1) g = g * Tensor.Rand(random, shape, dtype).Gt(0.3);
+                if (withNaN && s == 2 && g.Count > 2)
+                {
+                    g = ShapeOps.Copy(g);
+                    using (Autograd.NoGrad()) SetFirst(g, double.NaN);
+                }
+                gradients[s][i] = g;
+            }
+        }
+        return (fused, composed, gradients);
+    }
+
+    private static void SetFirst(Tensor t, double value)
+    {
+        if (t.DType == DType.Float32) t.Span<float>()[0] = (float)value;
+        else t.Span<double>()[0] = value;
+    }
+
+    private static void RunBoth(Optimizer fused, Optimizer composed, Tensor[][] gradients)
+    {
+        foreach (Tensor[] step in gradients)
+        {
+            for (int i = 0; i < step.Length; i++)
+            {
+                fused.Parameters[i].Grad = step[i];
+                composed.Parameters[i].Grad = step[i];
+            }
+            fused.Step();
+            composed.Step();
+            for (int i = 0; i < step.Length; i++) AssertSameBits(composed.Parameters[i], fused.Parameters[i], $"step {fused.Steps}, parameter {i}");
+        }
+    }
+
+    private static void AssertSameBits(Tensor expected, Tensor actual, string where)
+    {
+        double[] e = expected.ToDoubleArray(), a = actual.ToDoubleArray();
+        Assert.Equal(e.Length, a.Length);
+        for (int k = 0; k < e.Length; k++)
+        {
+            // Float32 widened to double keeps every bit, so comparing doubles compares the floats.
+            bool same = (double.IsNaN(e[k]) && double.IsNaN(a[k])) || BitConverter.DoubleToInt64Bits(e[k]) == BitConverter.DoubleToInt64Bits(a[k]);
+            Assert.True(same, $"{where}, element {k}: composed {e[k]:R}, fused {a[k]:R}");
+        }
+    }
+
+    public static TheoryData<DType> Types => new() { DType.Float32, DType.Float64 };
+
+    [Theory]
+    [InlineData(DType.Float32, 0.0, 0.0, 0.0, false)]
+    [InlineData(DType.Float32, 0.9, 0.0, 0.0, false)]
+    [InlineData(DType.Float32, 0.9, 0.0, 0.0, true)]
+    [InlineData(DType.Float32, 0.9, 0.1, 0.0, false)]
+    [InlineData(DType.Float32, 0.9, 0.25, 1e-2, false)]
+    [InlineData(DType.Float32, 0.0, 0.0, 1e-2, false)]
+    [InlineData(DType.Float32, 0.8, 0.0, 1e-3, true)]
+    [InlineData(DType.Float64, 0.9, 0.1, 1e-2, false)]
+    [InlineData(DType.Float64, 0.9, 0.0, 1e-2, true)]
+    public void SgdMatchesTheComposedFormulaBitForBit(DType dtype, double momentum, double dampening, double weightDecay, bool nesterov)
+    {
+        (Tensor[] fused, Tensor[] composed, Tensor[][] gradients) = Problem(dtype, 11);
+        RunBoth(new Sgd(fused, 0.05, momentum, weightDecay, nesterov, dampening),
+            new ComposedSgd(composed, 0.05, momentum, weightDecay, nesterov, dampening), gradients);
+    }
+
+    [Theory]
+    [InlineData(DType.Float32, 0.0, false, 0.9, 0.999)]
+    [InlineData(DType.Float32, 0.05, false, 0.9, 0.999)]
+    [InlineData(DType.Float32, 0.05, true, 0.9, 0.999)]
+    [InlineData(DType.Float32, 0.01, true, 0.0, 0.5)]
+    [InlineData(DType.Float32, 0.0, false, 0.5, 0.0)]
+    [InlineData(DType.Float64, 0.05, false, 0.9, 0.999)]
+    [InlineData(DType.Float64, 0.05, true, 0.9, 0.999)]
+    public void AdamAndAdamWMatchTheComposedFormulaBitForBit(DType dtype, double weightDecay, bool decoupled, double beta1, double beta2)
+    {
+        (Tensor[] fused, Tensor[] composed, Tensor[][] gradients) = Problem(dtype, 12);
+        Optimizer optimizer = decoupled
+            ? new AdamW(fused, 3e-3, beta1, beta2, 1e-8, weightDecay)
+            : new Adam(fused, 3e-3, beta1, beta2, 1e-8, weightDecay);
+        RunBoth(optimizer, new ComposedAdam(composed, 3e-3, beta1, beta2, 1e-8, weightDecay, decoupled), gradients);
+    }
+
+    [Fact]
+    public void AdamMatchesTheComposedFormulaPastTheStepWhereItsSecondCorrectionIsOne()
+    {
+        // With β₂ = 0.9, √(1 - β₂ᵗ) rounds to 1 in float from t ≈ 165 on, and the kernel skips
+        // dividing by it: 200 steps cross that point.
+        (Tensor[] fused, Tensor[] composed, Tensor[][] gradients) = Problem(DType.Float32, 17, stepCount: 200);
+        RunBoth(new Adam(fused, 1e-3, 0.8, 0.9, 1e-8, 0.01), new ComposedAdam(composed, 1e-3, 0.8, 0.9, 1e-8, 0.01), gradients);
+    }
+
+    [Theory]
+    [InlineData(DType.Float32, false, 0.0, 0.0)]
+    [InlineData(DType.Float32, true, 0.0, 0.0)]
+    [InlineData(DType.Float32, false, 0.9, 0.0)]
+    [InlineData(DType.Float32, true, 0.9, 1e-2)]
+    [InlineData(DType.Float32, false, 0.0, 1e-2)]
+    [InlineData(DType.Float64, true, 0.9, 1e-2)]
+    public void RmsPropMatchesTheComposedFormulaBitForBit(DType dtype, bool centered, double momentum, double weightDecay)
+    {
+        (Tensor[] fused, Tensor[] composed, Tensor[][] gradients) = Problem(dtype, 13);
+        RunBoth(new RmsProp(fused, 1e-2, 0.99, 1e-8, weightDecay, momentum, centered),
+            new ComposedRmsProp(composed, 1e-2, 0.99, 1e-8, weightDecay, momentum, centered), gradients);
+    }
+
+    [Fact]
+    public void ANaNGradientPropagatesToItsElementOnly()
+    {
+        (Tensor[] fused, Tensor[] composed, Tensor[][] gradients) = Problem(DType.Float32, 14, withNaN: true);
+        RunBoth(new Adam(fused, 1e-2), new ComposedAdam(composed, 1e-2), gradients);
+        Tensor big = fused[7]; // 4099 elements, NaN in element 0 from step 3 on
+        float[] values = big.ToFloatArray();
+        Assert.True(float.IsNaN(values[0]));
+        Assert.All(values.Skip(1), v => Assert.True(float.IsFinite(v)));
+
+        (fused, composed, gradients) = Problem(DType.Float32, 15, withNaN: true);
+        RunBoth(new Sgd(fused, 0.1, momentum: 0.9), new ComposedSgd(composed, 0.1, momentum: 0.9), gradients);
+        Assert.True(float.IsNaN(fused[7].ToFloatArray()[0]));
+        (fused, composed, gradients) = Problem(DType.Float32, 16, withNaN: true);
+        RunBoth(new RmsProp(fused, centered: true, momentum: 0.5), new ComposedRmsProp(composed, centered: true, momentum: 0.5), gradients);
+        Assert.True(float.IsNaN(fused[7].ToFloatArray()[0]));
+    }
+
+    [Fact]
+    public void AZeroGradientLeavesAdamsParameterWhereItIs()
+    {
+        Tensor p = Tensor.FromArray(new float[] { 1.5f, -2, 0, 3 });
+        p.RequiresGrad = true;
+        var adam = new Adam([p], 0.1);
+        var sgd = new Sgd([p], 0.1, momentum: 0.9);
+        var rms = new RmsProp([p], 0.1, centered: true);
+        for (int s = 0; s < 3; s++)
+        {
+            p.Grad = Tensor.Zeros(4);
+            adam.Step();
+            sgd.Step();
+            rms.Step();
+        }
+        Assert.Equal(new float[] { 1.5f, -2, 0, 3 }, p.ToFloatArray());
+    }
+
+    [Fact]
+    public void AnEmptyParameterIsAStepThatDoesNothing()
+    {
+        foreach (Func<Tensor, Optimizer> make in new Func<Tensor, Optimizer>[]
+        {
+            p => new Adam([p]), p => new AdamW([p]), p => new Sgd([p], 0.1, momentum: 0.9, weightDecay: 0.1),
+            p => new RmsProp([p], momentum: 0.9, centered: true),
+        })
+        {
+            Tensor p = Tensor.Zeros(0, 5);
+            p.RequiresGrad = true;
+            p.Grad = Tensor.Zeros(0, 5);
+            Optimizer optimizer = make(p);
+            optimizer.Step();
+            optimizer.Step();
+            Assert.Equal(0, p.Count);
+        }
+    }
+
+    [Fact]
+    public void TheStepAllocatesNothingOnceTheStateExists()
+    {
+        var random = new NumpyRandom(3);
+        Tensor w = Tensor.Randn(random, 256, 784), b = Tensor.Randn(random, 256);
+        w.RequiresGrad = b.RequiresGrad = true;
+        w.Grad = Tensor.Randn(random, 256, 784);
+        b.Grad = Tensor.Randn(random, 256);
+        foreach (Optimizer optimizer in new Optimizer[] { new Adam([w, b]), new AdamW([w, b]), new Sgd([w, b], 0.1, momentum: 0.9, weightDecay: 1e-4), new RmsProp([w, b], centered: true, momentum: 0.5) })
+        {
+            optimizer.Step(); // creates the state
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            optimizer.Step();
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < 1024, $"{optimizer.GetType().Name}: a step allocated {allocated} bytes");
+        }
+    }
+}
