@@ -60,8 +60,8 @@ public sealed class Value : IEquatable<Value>
     /// <summary>The number this node holds. Settable, so an optimizer can update parameters.</summary>
     public double Data
     {
-        get => Chunk.Data[Slot];
-        set => Chunk.Data[Slot] = value;
+        get => Chunk.Nodes[Slot].Data;
+        set => Chunk.Nodes[Slot].Data = value;
     }
 
     /// <summary>
@@ -71,8 +71,8 @@ public sealed class Value : IEquatable<Value>
     /// </summary>
     public double Grad
     {
-        get => Chunk.Grad[Slot];
-        set => Chunk.Grad[Slot] = value;
+        get => Chunk.Nodes[Slot].Grad;
+        set => Chunk.Nodes[Slot].Grad = value;
     }
 
     /// <summary>An optional name for display; <see langword="null"/> when none was given.</summary>
@@ -88,34 +88,30 @@ public sealed class Value : IEquatable<Value>
 
     /// <summary>The operation that produced this node (<c>"+"</c>, <c>"*"</c>, <c>"**2"</c>,
     /// <c>"ReLU"</c>, …); the empty string for a leaf.</summary>
-    public string Op
+    public string Op => Chunk.OpAt(Slot) switch
     {
-        get
-        {
-            string k = Chunk.Constant[Slot].ToString("R", CultureInfo.InvariantCulture);
-            return Chunk.OpAt(Slot) switch
-            {
-                OpCode.Add => "+",
-                OpCode.Mul => "*",
-                OpCode.AddConstant => "+" + k,
-                OpCode.MulConstant => "*" + k,
-                OpCode.Pow => "**" + k,
-                OpCode.Exp => "exp",
-                OpCode.Log => "log",
-                OpCode.Tanh => "tanh",
-                OpCode.Sigmoid => "sigmoid",
-                OpCode.Relu => "ReLU",
-                _ => "",
-            };
-        }
-    }
+        OpCode.Add => "+",
+        OpCode.Mul => "*",
+        OpCode.AddConstant => "+" + Constant,
+        OpCode.MulConstant => "*" + Constant,
+        OpCode.Pow => "**" + Constant,
+        OpCode.Exp => "exp",
+        OpCode.Log => "log",
+        OpCode.Tanh => "tanh",
+        OpCode.Sigmoid => "sigmoid",
+        OpCode.Relu => "ReLU",
+        _ => "",
+    };
+
+    /// <summary>The constant operand, as Op shows it (round-trip format).</summary>
+    private string Constant => Chunk.Nodes[Slot].Constant.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The nodes this one was computed from (none for a leaf, one or two for an op).</summary>
     public IReadOnlyList<Value> Inputs => Chunk.OpAt(Slot) switch
     {
         OpCode.Leaf => [],
-        OpCode.Add or OpCode.Mul => [Chunk.Input(Chunk.A[Slot]), Chunk.Input(Chunk.B[Slot])],
-        _ => [Chunk.Input(Chunk.A[Slot])],
+        OpCode.Add or OpCode.Mul => [Chunk.Input(Chunk.Nodes[Slot].A), Chunk.Input(Chunk.Nodes[Slot].B)],
+        _ => [Chunk.Input(Chunk.Nodes[Slot].A)],
     };
 
     /// <summary>Whether this node was made by the user rather than by an op.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Backprop;
@@ -12,7 +13,9 @@ namespace Backprop;
 /// <see cref="Value"/> handle refers to its chunk, and a chunk refers to every chunk its nodes
 /// read from (<see cref="TapeChunk"/>). A chunk nobody can reach any more is unreachable for the
 /// GC too; the tape then gives its arrays to the next chunk it needs (it checks after each
-/// collection, keeping at most <see cref="MaxSpare"/> spare arrays per thread).</para>
+/// collection, keeping at most <see cref="MaxSpare"/> spare arrays of each size per thread). The
+/// arrays are allocated pinned, on the pinned-object heap: the collector never copies them
+/// from generation to generation, and holds no references to scan in them.</para>
 /// <para>Because reachability is per chunk, a chunk shared by two graphs keeps both alive: the
 /// tail of one graph and the head of the next would chain every graph a thread ever built. So
 /// <see cref="Value.Backward"/> seals the calling thread's tape: the next node starts a new
@@ -35,8 +38,11 @@ internal sealed class Tape
     /// <summary>Nodes of the first chunk after a seal.</summary>
     public const int MinCapacity = 256;
 
-    /// <summary>Spare full-size chunk arrays a thread keeps for reuse (about 4 MB).</summary>
-    public const int MaxSpare = 16;
+    /// <summary>Spare chunk arrays of each size a thread keeps for reuse (at most about 8 MB).</summary>
+    public const int MaxSpare = 64;
+
+    /// <summary>Chunk sizes: <see cref="MinCapacity"/> doubled up to <see cref="TapeChunk.MaxCapacity"/>.</summary>
+    private const int SizeClasses = 6;
 
     [ThreadStatic] private static Tape? t_tape;
 
@@ -44,8 +50,8 @@ internal sealed class Tape
     private int _nextCapacity = MinCapacity;
 
     // Full-size chunks handed out, with their arrays, so that a dead chunk's arrays can be reused.
-    private readonly List<(WeakReference<TapeChunk> Chunk, TapeStorage Storage)> _lent = [];
-    private readonly Stack<TapeStorage> _spare = new();
+    private readonly List<(WeakReference<TapeChunk> Chunk, TapeNode[] Nodes)> _lent = [];
+    private readonly Stack<TapeNode[]>[] _spare = [.. Enumerable.Range(0, SizeClasses).Select(_ => new Stack<TapeNode[]>())];
     private int _collectionsSeen;
 
     /// <summary>This thread's tape.</summary>
@@ -62,9 +68,10 @@ internal sealed class Tape
         TapeChunk chunk = tape._chunk;
         if (chunk.Count >= chunk.Limit) chunk = tape.NextChunk();
         int slot = chunk.Count++;
-        chunk.Data[slot] = data;
-        chunk.Grad[slot] = 0;
-        chunk.Op[slot] = (byte)OpCode.Leaf;
+        ref TapeNode node = ref chunk.Nodes[slot];
+        node.Data = data;
+        node.Grad = 0;
+        node.Op = (byte)OpCode.Leaf;
         return (chunk, slot);
     }
 
@@ -74,13 +81,16 @@ internal sealed class Tape
     {
         Tape tape = Current;
         TapeChunk chunk = tape._chunk;
-        if (chunk.Count >= chunk.Limit || a.Chunk.Sequence > chunk.Sequence) chunk = tape.NextChunk();
+        if (chunk.Count >= chunk.Limit) chunk = tape.NextChunk();
+        int codeA = chunk.Encode(a);
+        if (codeA < 0) codeA = (chunk = tape.NextChunk()).Encode(a);
         int slot = chunk.Count++;
-        chunk.Data[slot] = data;
-        chunk.Grad[slot] = 0;
-        chunk.Op[slot] = (byte)op;
-        chunk.A[slot] = chunk.Encode(a);
-        chunk.Constant[slot] = constant;
+        ref TapeNode node = ref chunk.Nodes[slot];
+        node.Data = data;
+        node.Grad = 0;
+        node.Constant = constant;
+        node.A = codeA;
+        node.Op = (byte)op;
         return new Value(chunk, slot);
     }
 
@@ -90,14 +100,20 @@ internal sealed class Tape
     {
         Tape tape = Current;
         TapeChunk chunk = tape._chunk;
-        if (chunk.Count >= chunk.Limit || a.Chunk.Sequence > chunk.Sequence || b.Chunk.Sequence > chunk.Sequence)
+        if (chunk.Count >= chunk.Limit) chunk = tape.NextChunk();
+        int codeA = chunk.Encode(a), codeB = chunk.Encode(b);
+        if ((codeA | codeB) < 0)
+        {
             chunk = tape.NextChunk();
+            (codeA, codeB) = (chunk.Encode(a), chunk.Encode(b));
+        }
         int slot = chunk.Count++;
-        chunk.Data[slot] = data;
-        chunk.Grad[slot] = 0;
-        chunk.Op[slot] = (byte)op;
-        chunk.A[slot] = chunk.Encode(a);
-        chunk.B[slot] = chunk.Encode(b);
+        ref TapeNode node = ref chunk.Nodes[slot];
+        node.Data = data;
+        node.Grad = 0;
+        node.B = codeB;
+        node.A = codeA;
+        node.Op = (byte)op;
         return new Value(chunk, slot);
     }
 
@@ -114,17 +130,10 @@ internal sealed class Tape
     private TapeChunk NextChunk()
     {
         int capacity = _nextCapacity;
-        TapeStorage storage;
-        if (capacity < TapeChunk.MaxCapacity)
-        {
-            _nextCapacity = capacity * 2;
-            storage = new TapeStorage(capacity);
-            return Start(new TapeChunk(storage));
-        }
-
-        storage = RentFullStorage();
-        var chunk = new TapeChunk(storage);
-        _lent.Add((new WeakReference<TapeChunk>(chunk), storage));
+        if (capacity < TapeChunk.MaxCapacity) _nextCapacity = capacity * 2;
+        TapeNode[] nodes = Rent(capacity);
+        var chunk = new TapeChunk(nodes);
+        _lent.Add((new WeakReference<TapeChunk>(chunk), nodes));
         return Start(chunk);
     }
 
@@ -136,8 +145,8 @@ internal sealed class Tape
         return chunk;
     }
 
-    /// <summary>The arrays of a full-size chunk that has died since they were lent, or new ones.</summary>
-    private TapeStorage RentFullStorage()
+    /// <summary>The arrays of a chunk of <paramref name="capacity"/> nodes that has died since they were lent, or new ones.</summary>
+    private TapeNode[] Rent(int capacity)
     {
         // A chunk can only have died in a collection; look again only after one.
         int collections = GC.CollectionCount(0);
@@ -147,14 +156,21 @@ internal sealed class Tape
             int kept = 0;
             for (int i = 0; i < _lent.Count; i++)
             {
-                (WeakReference<TapeChunk> chunk, TapeStorage storage) = _lent[i];
+                (WeakReference<TapeChunk> chunk, TapeNode[] nodes) = _lent[i];
                 if (chunk.TryGetTarget(out _)) _lent[kept++] = _lent[i];
-                else if (_spare.Count < MaxSpare) _spare.Push(storage);
+                else if (Spare(nodes.Length) is { Count: < MaxSpare } spare) spare.Push(nodes);
             }
             _lent.RemoveRange(kept, _lent.Count - kept);
         }
-        return _spare.TryPop(out TapeStorage? spare) ? spare : new TapeStorage(TapeChunk.MaxCapacity);
+        if (Spare(capacity).TryPop(out TapeNode[]? reused)) return reused;
+        // Pinned: the collector never copies the arrays between generations (and they hold no
+        // references to scan). Uninitialised: every entry is written when its node is recorded.
+        return GC.AllocateUninitializedArray<TapeNode>(capacity, pinned: true);
     }
+
+    /// <summary>The spare arrays for chunks of <paramref name="capacity"/> nodes (a power of two from <see cref="MinCapacity"/> up).</summary>
+    private Stack<TapeNode[]> Spare(int capacity) =>
+        _spare[BitOperations.Log2((uint)capacity) - BitOperations.Log2(MinCapacity)];
 
     /// <summary>
     /// Unreachable from birth, so the first collection finalizes it: the tape then stops holding

@@ -44,20 +44,16 @@ internal sealed class TapeChunk
     private TapeChunk[] _deps;
     private int _depCount;
     private Dictionary<TapeChunk, int>? _depIndex; // once the list is long; chunks rarely read from more than a few
-    private TapeChunk? _lastDep;
-    private int _lastDepCode;
+    // The last chunks looked up, by sequence number modulo 8: a layer's weights and its input
+    // usually live in two other chunks, and each would evict the other from a single entry.
+    private readonly TapeChunk?[] _recent = new TapeChunk?[8];
+    private readonly int[] _recentCode = new int[8];
 
-    /// <summary>A chunk on <paramref name="storage"/>, numbered after every chunk made before it.</summary>
-    public TapeChunk(TapeStorage storage)
+    /// <summary>A chunk recording into <paramref name="nodes"/>, numbered after every chunk made before it.</summary>
+    public TapeChunk(TapeNode[] nodes)
     {
-        Storage = storage;
-        Data = storage.Data;
-        Grad = storage.Grad;
-        Constant = storage.Constant;
-        Op = storage.Op;
-        A = storage.A;
-        B = storage.B;
-        Limit = storage.Capacity;
+        Nodes = nodes;
+        Limit = nodes.Length;
         Sequence = Interlocked.Increment(ref s_made);
         _deps = new TapeChunk[4];
         _deps[0] = this;
@@ -67,10 +63,7 @@ internal sealed class TapeChunk
     /// <summary>A chunk with no room, that a sealed <see cref="Tape"/> points at so that it holds no graph alive.</summary>
     private TapeChunk()
     {
-        Storage = new TapeStorage(0);
-        Data = Grad = Constant = [];
-        Op = [];
-        A = B = [];
+        Nodes = [];
         _deps = [this];
         _depCount = 1;
     }
@@ -78,30 +71,11 @@ internal sealed class TapeChunk
     /// <summary>The full chunk a sealed tape points at.</summary>
     public static TapeChunk Full { get; } = new();
 
-    /// <summary>The arrays this chunk records into.</summary>
-    public TapeStorage Storage { get; }
-
     /// <summary>The order in which the chunk was made, across threads; inputs live in chunks with smaller numbers.</summary>
     public long Sequence { get; }
 
-    // The arrays of Storage, copied into fields so that the hot paths skip one indirection.
-    /// <summary>Each node's number.</summary>
-    public readonly double[] Data;
-
-    /// <summary>Each node's gradient.</summary>
-    public readonly double[] Grad;
-
-    /// <summary>Each node's constant operand (<c>a + k</c>, <c>a * k</c>, <c>a ** k</c>).</summary>
-    public readonly double[] Constant;
-
-    /// <summary>Each node's <see cref="OpCode"/>, with <see cref="Reached"/> during a pass.</summary>
-    public readonly byte[] Op;
-
-    /// <summary>Each node's first input code.</summary>
-    public readonly int[] A;
-
-    /// <summary>Each node's second input code.</summary>
-    public readonly int[] B;
+    /// <summary>The nodes, in creation order (allocated pinned and uninitialised; see <see cref="Tape"/>).</summary>
+    public readonly TapeNode[] Nodes;
 
     /// <summary>Nodes recorded so far.</summary>
     public int Count;
@@ -122,14 +96,19 @@ internal sealed class TapeChunk
     /// <summary>Whether the chunk waits in the pass's queue.</summary>
     public bool Queued;
 
-    /// <summary>The code by which a node of this chunk refers to <paramref name="input"/>.</summary>
+    /// <summary>
+    /// The code by which a node of this chunk refers to <paramref name="input"/>; negative if
+    /// the input lives in a chunk made after this one (by another thread), which a node of
+    /// this chunk must not read from: creation order would no longer be topological.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Encode(Value input)
     {
         TapeChunk chunk = input.Chunk;
         if (chunk == this) return input.Slot;
-        if (chunk == _lastDep) return _lastDepCode | input.Slot;
-        return DepCode(chunk) | input.Slot;
+        int entry = (int)chunk.Sequence & 7;
+        if (_recent[entry] == chunk) return _recentCode[entry] | input.Slot;
+        return chunk.Sequence > Sequence ? -1 : DepCode(chunk) | input.Slot;
     }
 
     /// <summary>The chunk an input code points into (the slot is <c>code &amp; SlotMask</c>).</summary>
@@ -140,7 +119,7 @@ internal sealed class TapeChunk
     public Value Input(int code) => new(InputChunk(code), code & SlotMask);
 
     /// <summary>The op that made the node in <paramref name="slot"/>, without the pass's mark.</summary>
-    public OpCode OpAt(int slot) => (OpCode)(Op[slot] & ~Reached);
+    public OpCode OpAt(int slot) => (OpCode)(Nodes[slot].Op & ~Reached);
 
     /// <summary>Finds or adds <paramref name="chunk"/> in the dependency list; returns its index shifted into place.</summary>
     private int DepCode(TapeChunk chunk)
@@ -169,8 +148,8 @@ internal sealed class TapeChunk
                 for (int i = 1; i < _depCount; i++) _depIndex[_deps[i]] = i;
             }
         }
-        _lastDep = chunk;
-        _lastDepCode = index << SlotBits;
-        return _lastDepCode;
+        int entry = (int)chunk.Sequence & 7;
+        _recent[entry] = chunk;
+        return _recentCode[entry] = index << SlotBits;
     }
 }

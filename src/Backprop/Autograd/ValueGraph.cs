@@ -40,69 +40,69 @@ public static class ValueGraph
         // (see Tape on why that keeps memory bounded).
         Tape.Seal();
         TapeChunk chunk = output.Chunk;
-        int slot = output.Slot;
-        if (output.IsLeaf)
+        ref TapeNode first = ref chunk.Nodes[output.Slot];
+        if (first.Op == (byte)OpCode.Leaf)
         {
-            chunk.Grad[slot] += 1;
+            first.Grad += 1;
             return;
         }
 
         ChunkQueue queue = ChunkQueue.Current;
-        chunk.Grad[slot] = 1;
-        chunk.Op[slot] |= TapeChunk.Reached;
+        first.Grad = 1;
+        first.Op |= TapeChunk.Reached;
         chunk.Pending++;
-        queue.Add(chunk, slot);
+        queue.Add(chunk, output.Slot);
         while (queue.TryTake(out chunk, out int top))
         {
-            byte[] ops = chunk.Op;
+            TapeNode[] nodes = chunk.Nodes;
             for (int i = top; chunk.Pending > 0; i--)
             {
-                byte op = ops[i];
-                if (op < TapeChunk.Reached) continue;
-                ops[i] = (byte)(op & ~TapeChunk.Reached);
+                ref TapeNode node = ref nodes[i];
+                if (node.Op < TapeChunk.Reached) continue;
+                node.Op &= unchecked((byte)~TapeChunk.Reached);
                 chunk.Pending--;
-                Step(chunk, i, (OpCode)(op & ~TapeChunk.Reached), queue);
+                Step(chunk, ref node, queue);
             }
         }
     }
 
-    /// <summary>Runs the local rule of the node in <paramref name="i"/>: passes its gradient, times the op's local derivative, to its inputs.</summary>
+    /// <summary>Runs the local rule of <paramref name="node"/>: passes its gradient, times the op's local derivative, to its inputs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(TapeChunk chunk, int i, OpCode op, ChunkQueue queue)
+    private static void Step(TapeChunk chunk, ref TapeNode node, ChunkQueue queue)
     {
-        double grad = chunk.Grad[i];
-        int a = chunk.A[i];
-        switch (op)
+        double grad = node.Grad;
+        int a = node.A;
+        switch ((OpCode)node.Op)
         {
             case OpCode.Add:
             {
                 (double da, double db) = Value.AddGrad(grad);
                 Send(chunk, a, da, queue);
-                Send(chunk, chunk.B[i], db, queue);
+                Send(chunk, node.B, db, queue);
                 break;
             }
             case OpCode.Mul:
             {
-                int b = chunk.B[i];
-                (double da, double db) = Value.MulGrad(DataOf(chunk, a), DataOf(chunk, b), grad);
+                int b = node.B;
+                (double da, double db) = Value.MulGrad(Input(chunk, a).Data, Input(chunk, b).Data, grad);
                 Send(chunk, a, da, queue);
                 Send(chunk, b, db, queue);
                 break;
             }
             case OpCode.AddConstant: Send(chunk, a, Value.AddConstantGrad(grad), queue); break;
-            case OpCode.MulConstant: Send(chunk, a, Value.MulConstantGrad(chunk.Constant[i], grad), queue); break;
-            case OpCode.Pow: Send(chunk, a, Value.PowGrad(DataOf(chunk, a), chunk.Constant[i], grad), queue); break;
-            case OpCode.Exp: Send(chunk, a, Value.ExpGrad(chunk.Data[i], grad), queue); break;
-            case OpCode.Log: Send(chunk, a, Value.LogGrad(DataOf(chunk, a), grad), queue); break;
-            case OpCode.Tanh: Send(chunk, a, Value.TanhGrad(chunk.Data[i], grad), queue); break;
-            case OpCode.Sigmoid: Send(chunk, a, Value.SigmoidGrad(chunk.Data[i], grad), queue); break;
-            case OpCode.Relu: Send(chunk, a, Value.ReluGrad(chunk.Data[i], grad), queue); break;
+            case OpCode.MulConstant: Send(chunk, a, Value.MulConstantGrad(node.Constant, grad), queue); break;
+            case OpCode.Pow: Send(chunk, a, Value.PowGrad(Input(chunk, a).Data, node.Constant, grad), queue); break;
+            case OpCode.Exp: Send(chunk, a, Value.ExpGrad(node.Data, grad), queue); break;
+            case OpCode.Log: Send(chunk, a, Value.LogGrad(Input(chunk, a).Data, grad), queue); break;
+            case OpCode.Tanh: Send(chunk, a, Value.TanhGrad(node.Data, grad), queue); break;
+            case OpCode.Sigmoid: Send(chunk, a, Value.SigmoidGrad(node.Data, grad), queue); break;
+            case OpCode.Relu: Send(chunk, a, Value.ReluGrad(node.Data, grad), queue); break;
         }
     }
 
-    /// <summary>The number held by the input <paramref name="code"/> of a node of <paramref name="chunk"/>.</summary>
+    /// <summary>The input <paramref name="code"/> of a node of <paramref name="chunk"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double DataOf(TapeChunk chunk, int code) => chunk.InputChunk(code).Data[code & TapeChunk.SlotMask];
+    private static ref TapeNode Input(TapeChunk chunk, int code) => ref chunk.InputChunk(code).Nodes[code & TapeChunk.SlotMask];
 
     /// <summary>
     /// Adds <paramref name="contribution"/> to the gradient of input <paramref name="code"/>: on
@@ -114,14 +114,15 @@ public static class ValueGraph
     {
         TapeChunk chunk = from.InputChunk(code);
         int slot = code & TapeChunk.SlotMask;
-        byte op = chunk.Op[slot];
+        ref TapeNode input = ref chunk.Nodes[slot];
+        byte op = input.Op;
         if (op == (byte)OpCode.Leaf || op >= TapeChunk.Reached)
         {
-            chunk.Grad[slot] += contribution;
+            input.Grad += contribution;
             return;
         }
-        chunk.Op[slot] = (byte)(op | TapeChunk.Reached);
-        chunk.Grad[slot] = 0.0 + contribution; // as if from zero: -0.0 becomes +0.0, as it always did
+        input.Op = (byte)(op | TapeChunk.Reached);
+        input.Grad = 0.0 + contribution; // as if from zero: -0.0 becomes +0.0, as it always did
         chunk.Pending++;
         if (chunk != from) queue.Add(chunk, slot);
     }
@@ -142,26 +143,26 @@ public static class ValueGraph
         var leaves = new List<Value>();
         ChunkQueue queue = ChunkQueue.Current;
         TapeChunk chunk = output.Chunk;
-        chunk.Op[output.Slot] |= TapeChunk.Reached;
+        chunk.Nodes[output.Slot].Op |= TapeChunk.Reached;
         chunk.Pending++;
         queue.Add(chunk, output.Slot);
         while (queue.TryTake(out chunk, out int top))
         {
-            byte[] ops = chunk.Op;
+            TapeNode[] nodes = chunk.Nodes;
             for (int i = top; chunk.Pending > 0; i--)
             {
-                byte op = ops[i];
-                if (op < TapeChunk.Reached) continue;
-                ops[i] = (byte)(op & ~TapeChunk.Reached);
+                ref TapeNode node = ref nodes[i];
+                if (node.Op < TapeChunk.Reached) continue;
+                node.Op &= unchecked((byte)~TapeChunk.Reached);
                 chunk.Pending--;
                 if (chunk != output.Chunk || i != output.Slot) order.Add(new Value(chunk, i));
-                Mark(chunk, chunk.A[i], queue, leaves);
-                if ((OpCode)(op & ~TapeChunk.Reached) is OpCode.Add or OpCode.Mul) Mark(chunk, chunk.B[i], queue, leaves);
+                Mark(chunk, node.A, queue, leaves);
+                if ((OpCode)node.Op is OpCode.Add or OpCode.Mul) Mark(chunk, node.B, queue, leaves);
             }
         }
 
         // Leaves were marked too, so that each is listed once; clear their marks.
-        foreach (Value leaf in leaves) leaf.Chunk.Op[leaf.Slot] = (byte)OpCode.Leaf;
+        foreach (Value leaf in leaves) leaf.Chunk.Nodes[leaf.Slot].Op = (byte)OpCode.Leaf;
         order.AddRange(leaves);
         return order;
     }
@@ -171,10 +172,10 @@ public static class ValueGraph
     {
         TapeChunk chunk = from.InputChunk(code);
         int slot = code & TapeChunk.SlotMask;
-        byte op = chunk.Op[slot];
+        ref byte op = ref chunk.Nodes[slot].Op;
         if (op >= TapeChunk.Reached) return;
-        chunk.Op[slot] = (byte)(op | TapeChunk.Reached);
-        if (op == (byte)OpCode.Leaf)
+        op |= TapeChunk.Reached;
+        if (op == (byte)OpCode.Leaf + TapeChunk.Reached)
         {
             leaves.Add(new Value(chunk, slot));
             return;
