@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Backprop;
@@ -12,10 +11,10 @@ namespace Backprop;
 /// <para><b>Lifetime.</b> The garbage collector decides, at the granularity of chunks: a
 /// <see cref="Value"/> handle refers to its chunk, and a chunk refers to every chunk its nodes
 /// read from (<see cref="TapeChunk"/>). A chunk nobody can reach any more is unreachable for the
-/// GC too; the tape then gives its arrays to the next chunk it needs (it checks after each
-/// collection, keeping at most <see cref="MaxSpare"/> spare arrays of each size per thread). The
-/// arrays are allocated pinned, on the pinned-object heap: the collector never copies them
-/// from generation to generation, and holds no references to scan in them.</para>
+/// GC too; after each collection the tape hands the node arrays of its dead chunks to
+/// <see cref="TapeArrayPool"/>, shared by all threads, which gives them to the next chunks.
+/// The arrays are allocated pinned, on the pinned-object heap: the collector never copies
+/// them from generation to generation, and has no references to scan in them.</para>
 /// <para>Because reachability is per chunk, a chunk shared by two graphs keeps both alive: the
 /// tail of one graph and the head of the next would chain every graph a thread ever built. So
 /// <see cref="Value.Backward"/> seals the calling thread's tape: the next node starts a new
@@ -38,20 +37,14 @@ internal sealed class Tape
     /// <summary>Nodes of the first chunk after a seal.</summary>
     public const int MinCapacity = 256;
 
-    /// <summary>Spare chunk arrays of each size a thread keeps for reuse (at most about 8 MB).</summary>
-    public const int MaxSpare = 64;
-
-    /// <summary>Chunk sizes: <see cref="MinCapacity"/> doubled up to <see cref="TapeChunk.MaxCapacity"/>.</summary>
-    private const int SizeClasses = 6;
 
     [ThreadStatic] private static Tape? t_tape;
 
     private TapeChunk _chunk = TapeChunk.Full;
     private int _nextCapacity = MinCapacity;
 
-    // Full-size chunks handed out, with their arrays, so that a dead chunk's arrays can be reused.
+    // Chunks made by this tape, with their arrays, so that a dead chunk's arrays can be reused.
     private readonly List<(WeakReference<TapeChunk> Chunk, TapeNode[] Nodes)> _lent = [];
-    private readonly Stack<TapeNode[]>[] _spare = [.. Enumerable.Range(0, SizeClasses).Select(_ => new Stack<TapeNode[]>())];
     private int _collectionsSeen;
 
     /// <summary>This thread's tape.</summary>
@@ -145,7 +138,7 @@ internal sealed class Tape
         return chunk;
     }
 
-    /// <summary>The arrays of a chunk of <paramref name="capacity"/> nodes that has died since they were lent, or new ones.</summary>
+    /// <summary>The node array for a chunk of <paramref name="capacity"/> nodes, from a chunk that has died if there is one.</summary>
     private TapeNode[] Rent(int capacity)
     {
         // A chunk can only have died in a collection; look again only after one.
@@ -156,21 +149,13 @@ internal sealed class Tape
             int kept = 0;
             for (int i = 0; i < _lent.Count; i++)
             {
-                (WeakReference<TapeChunk> chunk, TapeNode[] nodes) = _lent[i];
-                if (chunk.TryGetTarget(out _)) _lent[kept++] = _lent[i];
-                else if (Spare(nodes.Length) is { Count: < MaxSpare } spare) spare.Push(nodes);
+                if (_lent[i].Chunk.TryGetTarget(out _)) _lent[kept++] = _lent[i];
+                else TapeArrayPool.Return(_lent[i].Nodes);
             }
             _lent.RemoveRange(kept, _lent.Count - kept);
         }
-        if (Spare(capacity).TryPop(out TapeNode[]? reused)) return reused;
-        // Pinned: the collector never copies the arrays between generations (and they hold no
-        // references to scan). Uninitialised: every entry is written when its node is recorded.
-        return GC.AllocateUninitializedArray<TapeNode>(capacity, pinned: true);
+        return TapeArrayPool.Rent(capacity);
     }
-
-    /// <summary>The spare arrays for chunks of <paramref name="capacity"/> nodes (a power of two from <see cref="MinCapacity"/> up).</summary>
-    private Stack<TapeNode[]> Spare(int capacity) =>
-        _spare[BitOperations.Log2((uint)capacity) - BitOperations.Log2(MinCapacity)];
 
     /// <summary>
     /// Unreachable from birth, so the first collection finalizes it: the tape then stops holding
