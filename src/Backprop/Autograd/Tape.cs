@@ -11,19 +11,21 @@ namespace Backprop;
 /// <para><b>Lifetime.</b> The garbage collector decides, at the granularity of chunks: a
 /// <see cref="Value"/> handle refers to its chunk, and a chunk refers to every chunk its nodes
 /// read from (<see cref="TapeChunk"/>). A chunk nobody can reach any more is unreachable for the
-/// GC too; after each collection the tape hands the node arrays of its dead chunks to
-/// <see cref="TapeArrayPool"/>, shared by all threads, which gives them to the next chunks.
-/// The arrays are allocated pinned, on the pinned-object heap: the collector never copies
-/// them from generation to generation, and has no references to scan in them.</para>
+/// GC too, and its finalizer hands its node array to <see cref="TapeArrayPool"/>, shared by all
+/// threads, which gives it to the next chunk that needs one. The arrays are allocated pinned,
+/// on the pinned-object heap: the collector never copies them from generation to generation,
+/// and has no references to scan in them.</para>
 /// <para>Because reachability is per chunk, a chunk shared by two graphs keeps both alive: the
 /// tail of one graph and the head of the next would chain every graph a thread ever built. So
 /// <see cref="Value.Backward"/> seals the calling thread's tape: the next node starts a new
 /// chunk, and the tape itself lets go of the old one. A training loop (build a graph, backward,
 /// update, repeat) therefore keeps at most the graphs its code still refers to. Graphs built
-/// without a backward pass in between share chunks; they are freed together once no handle to
-/// any of them remains. For that the tape must not hold its current chunk for ever either: it
-/// lets go of it at the first collection after the chunk was started (a finalizer tells it),
-/// and the next node starts a new chunk.</para>
+/// without a backward pass in between (an evaluation loop) share chunks: while a handle into
+/// the newest of them is alive, the ones built before it on that thread since the last
+/// <see cref="Value.Backward"/> may stay too; all are freed once no handle to any of them
+/// remains. For that the tape must not hold its current chunk for ever either: it lets go of
+/// it at the first collection after the chunk was started (a finalizer tells it), and the next
+/// node starts a new chunk.</para>
 /// <para>A new run of chunks after a seal starts small (<see cref="MinCapacity"/> nodes) and
 /// doubles up to <see cref="TapeChunk.MaxCapacity"/>, so that many tiny graphs (a gradient
 /// check, a test) do not each take a full chunk.</para>
@@ -43,9 +45,6 @@ internal sealed class Tape
     private TapeChunk _chunk = TapeChunk.Full;
     private int _nextCapacity = MinCapacity;
 
-    // Chunks made by this tape, with their arrays, so that a dead chunk's arrays can be reused.
-    private readonly List<(WeakReference<TapeChunk> Chunk, TapeNode[] Nodes)> _lent = [];
-    private int _collectionsSeen;
 
     /// <summary>This thread's tape.</summary>
     public static Tape Current
@@ -124,10 +123,7 @@ internal sealed class Tape
     {
         int capacity = _nextCapacity;
         if (capacity < TapeChunk.MaxCapacity) _nextCapacity = capacity * 2;
-        TapeNode[] nodes = Rent(capacity);
-        var chunk = new TapeChunk(nodes);
-        _lent.Add((new WeakReference<TapeChunk>(chunk), nodes));
-        return Start(chunk);
+        return Start(new TapeChunk(TapeArrayPool.Rent(capacity)));
     }
 
     /// <summary>Makes <paramref name="chunk"/> current until it is full, sealed, or a collection happens.</summary>
@@ -136,25 +132,6 @@ internal sealed class Tape
         _chunk = chunk;
         _ = new ReleaseAtCollection(this, chunk);
         return chunk;
-    }
-
-    /// <summary>The node array for a chunk of <paramref name="capacity"/> nodes, from a chunk that has died if there is one.</summary>
-    private TapeNode[] Rent(int capacity)
-    {
-        // A chunk can only have died in a collection; look again only after one.
-        int collections = GC.CollectionCount(0);
-        if (collections != _collectionsSeen)
-        {
-            _collectionsSeen = collections;
-            int kept = 0;
-            for (int i = 0; i < _lent.Count; i++)
-            {
-                if (_lent[i].Chunk.TryGetTarget(out _)) _lent[kept++] = _lent[i];
-                else TapeArrayPool.Return(_lent[i].Nodes);
-            }
-            _lent.RemoveRange(kept, _lent.Count - kept);
-        }
-        return TapeArrayPool.Rent(capacity);
     }
 
     /// <summary>

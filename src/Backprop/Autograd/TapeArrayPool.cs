@@ -4,9 +4,10 @@ namespace Backprop;
 
 /// <summary>
 /// Spare node arrays for <see cref="TapeChunk"/>s, shared by all threads: the arrays of chunks
-/// the garbage collector found unreachable, kept for the next chunks instead of allocating
-/// (and faulting in) fresh memory. At most <see cref="MaxFull"/> full-size arrays (32 MB) and
-/// <see cref="MaxSmall"/> of each smaller size are kept; the rest are left to the collector.
+/// the garbage collector found unreachable (their finalizers return them), kept for the next
+/// chunks instead of allocating (and faulting in) fresh memory. At most <see cref="MaxFull"/>
+/// full-size arrays (32 MB) and <see cref="MaxSmall"/> of each smaller size are kept; the rest
+/// are left to the collector.
 /// </summary>
 internal static class TapeArrayPool
 {
@@ -33,9 +34,10 @@ internal static class TapeArrayPool
         return GC.AllocateUninitializedArray<TapeNode>(capacity, pinned: true);
     }
 
-    /// <summary>Keeps <paramref name="nodes"/>, whose chunk is dead, for reuse (if there is room).</summary>
+    /// <summary>Keeps <paramref name="nodes"/>, whose chunk is dead, for reuse (if there is room). Thread-safe.</summary>
     public static void Return(TapeNode[] nodes)
     {
+        if (nodes.Length < Tape.MinCapacity) return;
         Stack<TapeNode[]> spare = Spare[SizeClass(nodes.Length)];
         lock (spare)
         {

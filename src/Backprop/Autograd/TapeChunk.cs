@@ -66,7 +66,14 @@ internal sealed class TapeChunk
         Nodes = [];
         _deps = [this];
         _depCount = 1;
+        GC.SuppressFinalize(this);
     }
+
+    /// <summary>
+    /// The chunk is unreachable: no handle and no later chunk can read its nodes again, so its
+    /// array goes back to the pool for the next chunk (runs on the finalizer thread).
+    /// </summary>
+    ~TapeChunk() => TapeArrayPool.Return(Nodes);
 
     /// <summary>The full chunk a sealed tape points at.</summary>
     public static TapeChunk Full { get; } = new();
