@@ -10,10 +10,17 @@ namespace Backprop;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each operator computes its result and, right beside it in a small nested class, states the
-/// local derivative that <see cref="Backward"/> multiplies by the incoming gradient and adds
-/// (<c>+=</c>) to its inputs. Derived operators are compositions: <c>a - b</c> is
-/// <c>a + (-b)</c>, <c>a / b</c> is <c>a * b.Pow(-1)</c>.
+/// Each operator computes its result and, right beside it, states the local derivative that
+/// <see cref="Backward"/> multiplies by the incoming gradient and adds (<c>+=</c>) to its
+/// inputs. Derived operators are compositions: <c>a - b</c> is <c>a + (-b)</c>, <c>a / b</c>
+/// is <c>a * b.Pow(-1)</c>.
+/// </para>
+/// <para>
+/// A <see cref="Value"/> is a handle on a node recorded on a tape (<see cref="Tape"/>): the
+/// node's number, gradient, op and inputs live in plain arrays in creation order, which is
+/// what makes <see cref="Backward"/> one reverse sweep. Two handles on the same node (the one
+/// an operator returned and one from <see cref="Inputs"/>) are <see cref="Equals(Value?)"/>
+/// and read and write the same <see cref="Data"/>, <see cref="Grad"/> and <see cref="Label"/>.
 /// </para>
 /// <para>
 /// Arithmetic follows IEEE 754 and never throws: <c>Log</c> of zero is negative infinity, of a
@@ -22,95 +29,107 @@ namespace Backprop;
 /// </para>
 /// <para>
 /// A graph is not thread-safe: do not run <see cref="Backward"/> on graphs that share nodes
-/// from two threads at once. Separate graphs may be used from separate threads.
+/// from two threads at once. Separate graphs may be built and differentiated on separate
+/// threads; each thread records on its own tape.
 /// </para>
 /// </remarks>
-public class Value
+public sealed class Value : IEquatable<Value>
 {
-    // Labels are rare and only read for display, so they live beside the graph rather than in
-    // every node: eight bytes saved per node keeps a million-step chain under 200 MB.
-    private static readonly ConditionalWeakTable<Value, string> Labels = new();
+    /// <summary>The chunk of the tape that holds this node.</summary>
+    internal readonly TapeChunk Chunk;
 
-    /// <summary>
-    /// How many consumers of this node still have to pass their gradient back during the
-    /// current <see cref="Backward"/>; zero between passes (see <see cref="ValueGraph"/>).
-    /// </summary>
-    internal int PendingConsumers;
+    /// <summary>The node's position in <see cref="Chunk"/>.</summary>
+    internal readonly int Slot;
 
     /// <summary>Creates a leaf value: an input or a parameter.</summary>
     /// <param name="data">The number it holds.</param>
     /// <param name="label">An optional name, shown by graph drawings.</param>
     public Value(double data, string? label = null)
     {
-        Data = data;
+        (Chunk, Slot) = Tape.Leaf(data);
         if (label is not null) Label = label;
     }
 
+    /// <summary>A handle on the node in <paramref name="slot"/> of <paramref name="chunk"/>.</summary>
+    internal Value(TapeChunk chunk, int slot)
+    {
+        Chunk = chunk;
+        Slot = slot;
+    }
+
     /// <summary>The number this node holds. Settable, so an optimizer can update parameters.</summary>
-    public double Data { get; set; }
+    public double Data
+    {
+        get => Chunk.Nodes[Slot].Data;
+        set => Chunk.Nodes[Slot].Data = value;
+    }
 
     /// <summary>
-    /// d(output)/d(this) accumulated by <see cref="Backward"/>; zero until then. Settable, so
-    /// an optimizer or a test can reset or scale it.
+    /// d(output)/d(this) from <see cref="Backward"/>; zero until then. On a leaf it accumulates
+    /// over passes until reset; on a node made by an op it is the gradient of the most recent
+    /// pass that reached the node. Settable, so an optimizer or a test can reset or scale it.
     /// </summary>
-    public double Grad { get; set; }
+    public double Grad
+    {
+        get => Chunk.Nodes[Slot].Grad;
+        set => Chunk.Nodes[Slot].Grad = value;
+    }
 
     /// <summary>An optional name for display; <see langword="null"/> when none was given.</summary>
     public string? Label
     {
-        get => Labels.TryGetValue(this, out string? label) ? label : null;
+        get => Chunk.Labels is { } labels && labels.TryGetValue(Slot, out string? label) ? label : null;
         set
         {
-            if (value is null) Labels.Remove(this);
-            else Labels.AddOrUpdate(this, value);
+            if (value is not null) (Chunk.Labels ??= [])[Slot] = value;
+            else Chunk.Labels?.Remove(Slot);
         }
     }
 
     /// <summary>The operation that produced this node (<c>"+"</c>, <c>"*"</c>, <c>"**2"</c>,
     /// <c>"ReLU"</c>, …); the empty string for a leaf.</summary>
-    public virtual string Op => "";
+    public string Op => Chunk.OpAt(Slot) switch
+    {
+        OpCode.Add => "+",
+        OpCode.Mul => "*",
+        OpCode.AddConstant => "+" + Constant,
+        OpCode.MulConstant => "*" + Constant,
+        OpCode.Pow => "**" + Constant,
+        OpCode.Exp => "exp",
+        OpCode.Log => "log",
+        OpCode.Tanh => "tanh",
+        OpCode.Sigmoid => "sigmoid",
+        OpCode.Relu => "ReLU",
+        _ => "",
+    };
+
+    /// <summary>The constant operand, as Op shows it (round-trip format).</summary>
+    private string Constant => Chunk.Nodes[Slot].Constant.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The nodes this one was computed from (none for a leaf, one or two for an op).</summary>
-    public virtual IReadOnlyList<Value> Inputs => [];
-
-    /// <summary>
-    /// Adds this node's share of the gradient to each input: <c>input.Grad += local * Grad</c>.
-    /// A leaf has no inputs and does nothing.
-    /// </summary>
-    private protected virtual void PropagateGrad() { }
-
-    /// <summary>Backward, first pass: counts this node as a consumer of each of its inputs (see <see cref="ValueGraph"/>).</summary>
-    internal virtual void CountInputs(NodeStack unseen) { }
-
-    /// <summary>Backward, second pass: releases each input whose last consumer this node was.</summary>
-    internal virtual void ReleaseInputs(NodeStack ready) { }
-
-    /// <summary>Backward, second pass: passes this node's gradient to its inputs and releases them.</summary>
-    internal void BackwardStep(NodeStack ready)
+    public IReadOnlyList<Value> Inputs => Chunk.OpAt(Slot) switch
     {
-        PropagateGrad();
-        ReleaseInputs(ready);
-    }
+        OpCode.Leaf => [],
+        OpCode.Add or OpCode.Mul => [Chunk.Input(Chunk.Nodes[Slot].A), Chunk.Input(Chunk.Nodes[Slot].B)],
+        _ => [Chunk.Input(Chunk.Nodes[Slot].A)],
+    };
 
-    // ---- binary operators -------------------------------------------------------------
+    /// <summary>Whether this node was made by the user rather than by an op.</summary>
+    internal bool IsLeaf => Chunk.OpAt(Slot) == OpCode.Leaf;
+
+    // ---- binary operators ---------------------------------------------------------------
+    // Each operator records its result; the Grad method beside it is its local derivative
+    // times the incoming gradient, one result per input (ValueGraph's sweep calls it).
 
     /// <summary>Sum of two values; d/da = 1, d/db = 1.</summary>
-    public static Value operator +(Value a, Value b) => new Add(a, b);
+    public static Value operator +(Value a, Value b) => Tape.Binary(OpCode.Add, a.Data + b.Data, a, b);
 
-    private sealed class Add(Value a, Value b) : Binary(a, b, a.Data + b.Data)
-    {
-        public override string Op => "+";
-        private protected override void PropagateGrad() { A.Grad += Grad; B.Grad += Grad; }
-    }
+    internal static (double A, double B) AddGrad(double grad) => (grad, grad);
 
     /// <summary>Product of two values; d/da = b, d/db = a.</summary>
-    public static Value operator *(Value a, Value b) => new Mul(a, b);
+    public static Value operator *(Value a, Value b) => Tape.Binary(OpCode.Mul, a.Data * b.Data, a, b);
 
-    private sealed class Mul(Value a, Value b) : Binary(a, b, a.Data * b.Data)
-    {
-        public override string Op => "*";
-        private protected override void PropagateGrad() { A.Grad += B.Data * Grad; B.Grad += A.Data * Grad; }
-    }
+    internal static (double A, double B) MulGrad(double a, double b, double grad) => (b * grad, a * grad);
 
     /// <summary><c>a - b</c>, computed as <c>a + (-b)</c>.</summary>
     public static Value operator -(Value a, Value b) => a + (-b);
@@ -127,28 +146,20 @@ public class Value
     // still shown by Op and by graph drawings.
 
     /// <summary><c>a + k</c> for a constant <paramref name="k"/>; d/da = 1.</summary>
-    public static Value operator +(Value a, double k) => new AddConstant(a, k);
+    public static Value operator +(Value a, double k) => Tape.Unary(OpCode.AddConstant, a.Data + k, a, k);
 
     /// <summary><c>k + a</c> for a constant <paramref name="k"/>.</summary>
-    public static Value operator +(double k, Value a) => new AddConstant(a, k);
+    public static Value operator +(double k, Value a) => a + k;
 
-    private sealed class AddConstant(Value a, double k) : Unary(a, a.Data + k)
-    {
-        public override string Op => "+" + k.ToString("R", CultureInfo.InvariantCulture);
-        private protected override void PropagateGrad() => A.Grad += Grad;
-    }
+    internal static double AddConstantGrad(double grad) => grad;
 
     /// <summary><c>a * k</c> for a constant <paramref name="k"/>; d/da = k.</summary>
-    public static Value operator *(Value a, double k) => new MulConstant(a, k);
+    public static Value operator *(Value a, double k) => Tape.Unary(OpCode.MulConstant, a.Data * k, a, k);
 
     /// <summary><c>k * a</c> for a constant <paramref name="k"/>.</summary>
-    public static Value operator *(double k, Value a) => new MulConstant(a, k);
+    public static Value operator *(double k, Value a) => a * k;
 
-    private sealed class MulConstant(Value a, double k) : Unary(a, a.Data * k)
-    {
-        public override string Op => "*" + k.ToString("R", CultureInfo.InvariantCulture);
-        private protected override void PropagateGrad() => A.Grad += k * Grad;
-    }
+    internal static double MulConstantGrad(double k, double grad) => k * grad;
 
     /// <summary><c>a - k</c>, computed as <c>a + (-k)</c>.</summary>
     public static Value operator -(Value a, double k) => a + -k;
@@ -165,77 +176,62 @@ public class Value
     // ---- functions ------------------------------------------------------------------------
 
     /// <summary>
-    /// This value raised to a constant power; d/da = exponent * a^(exponent - 1). A negative
-    /// base with a fractional exponent gives NaN, as <see cref="Math.Pow"/> does.
+    /// This value raised to a constant power; d/da = exponent * a^(exponent - 1), and 0 for
+    /// exponent 0 (a constant has no slope, even at a = 0 where the formula gives 0 * ∞). A
+    /// negative base with a fractional exponent gives NaN, as <see cref="Math.Pow"/> does.
     /// </summary>
-    public Value Pow(double exponent) => new Power(this, exponent);
+    public Value Pow(double exponent) => Tape.Unary(OpCode.Pow, Math.Pow(Data, exponent), this, exponent);
 
-    private sealed class Power(Value a, double exponent) : Unary(a, Math.Pow(a.Data, exponent))
-    {
-        public override string Op => "**" + exponent.ToString("R", CultureInfo.InvariantCulture);
-        private protected override void PropagateGrad() => A.Grad += exponent * Math.Pow(A.Data, exponent - 1) * Grad;
-    }
+    internal static double PowGrad(double a, double exponent, double grad) =>
+        (exponent == 0 ? 0 : exponent * Math.Pow(a, exponent - 1)) * grad;
 
     /// <summary>e raised to this value; d/da = e^a.</summary>
-    public Value Exp() => new Exponential(this);
+    public Value Exp() => Tape.Unary(OpCode.Exp, Math.Exp(Data), this);
 
-    private sealed class Exponential(Value a) : Unary(a, Math.Exp(a.Data))
-    {
-        public override string Op => "exp";
-        private protected override void PropagateGrad() => A.Grad += Data * Grad;
-    }
+    internal static double ExpGrad(double output, double grad) => output * grad;
 
     /// <summary>
-    /// Natural logarithm; d/da = 1/a. Zero gives negative infinity and a negative number NaN,
-    /// as IEEE arithmetic does; no exception is thrown.
+    /// Natural logarithm; d/da = 1/a. Zero gives negative infinity (and gradient +∞) and a
+    /// negative number NaN, as IEEE arithmetic does; no exception is thrown.
     /// </summary>
-    public Value Log() => new Logarithm(this);
+    public Value Log() => Tape.Unary(OpCode.Log, Math.Log(Data), this);
 
-    private sealed class Logarithm(Value a) : Unary(a, Math.Log(a.Data))
-    {
-        public override string Op => "log";
-        private protected override void PropagateGrad() => A.Grad += Grad / A.Data;
-    }
+    internal static double LogGrad(double a, double grad) => grad / a;
 
     /// <summary>Hyperbolic tangent; d/da = 1 - tanh(a)^2.</summary>
-    public Value Tanh() => new HyperbolicTangent(this);
+    public Value Tanh() => Tape.Unary(OpCode.Tanh, Math.Tanh(Data), this);
 
-    private sealed class HyperbolicTangent(Value a) : Unary(a, Math.Tanh(a.Data))
-    {
-        public override string Op => "tanh";
-        private protected override void PropagateGrad() => A.Grad += (1 - Data * Data) * Grad;
-    }
+    internal static double TanhGrad(double output, double grad) => (1 - output * output) * grad;
 
     /// <summary>The logistic function 1 / (1 + e^-a); d/da = s(1 - s).</summary>
-    public Value Sigmoid() => new Logistic(this);
+    public Value Sigmoid() => Tape.Unary(OpCode.Sigmoid, 1 / (1 + Math.Exp(-Data)), this);
 
-    private sealed class Logistic(Value a) : Unary(a, 1 / (1 + Math.Exp(-a.Data)))
-    {
-        public override string Op => "sigmoid";
-        private protected override void PropagateGrad() => A.Grad += Data * (1 - Data) * Grad;
-    }
+    internal static double SigmoidGrad(double output, double grad) => output * (1 - output) * grad;
 
-    /// <summary>max(0, a); d/da = 1 where the output is positive, else 0. NaN stays NaN.</summary>
-    public Value Relu() => new Rectifier(this);
+    /// <summary>
+    /// max(0, a); d/da = 1 where the output is positive, else 0 (also at the kink a = 0, as in
+    /// PyTorch, and whatever the incoming gradient). NaN stays NaN, and so does its gradient.
+    /// </summary>
+    public Value Relu() => Tape.Unary(OpCode.Relu, Math.Max(0.0, Data), this);
 
-    private sealed class Rectifier(Value a) : Unary(a, Math.Max(0.0, a.Data))
-    {
-        public override string Op => "ReLU";
-        private protected override void PropagateGrad() { if (Data > 0) A.Grad += Grad; }
-    }
+    internal static double ReluGrad(double output, double grad) =>
+        output > 0 ? grad : double.IsNaN(output) ? double.NaN : 0.0;
 
     // ---- backward ---------------------------------------------------------------------------
 
     /// <summary>
-    /// Runs backpropagation from this node: sets this node's <see cref="Grad"/> to 1, then runs
-    /// every node's local rule exactly once, in reverse topological order, so that each node's
-    /// <see cref="Grad"/> gains d(this)/d(node).
+    /// Runs backpropagation from this node: seeds this node's <see cref="Grad"/> with 1, then
+    /// runs the local rule of every node it depends on exactly once, in reverse topological
+    /// order, so that each node's <see cref="Grad"/> gains d(this)/d(node).
     /// </summary>
     /// <remarks>
-    /// Gradients accumulate (<c>+=</c>), as in the chapter: a node used twice receives both
-    /// contributions, and calling <see cref="Backward"/> twice without <see cref="ZeroGrad"/>
-    /// adds the gradients a second time to every node but this one (whose gradient is set, not
-    /// added). The traversal uses explicit stacks, never recursion, so graphs of any depth
+    /// Gradients accumulate (<c>+=</c>) into leaves, as in the chapter: a leaf used twice
+    /// receives both contributions, and calling <see cref="Backward"/> twice without
+    /// <see cref="ZeroGrad"/> adds the same amount twice. Every node made by an op starts each
+    /// pass from zero, so two passes (from one output or from two outputs that share nodes) never
+    /// leak gradient into each other; after a pass such a node's <see cref="Grad"/> holds that
+    /// pass's gradient, and this node (the output, if made by an op) holds 1. The pass is one
+    /// sweep over the tape in reverse creation order, never recursion, so graphs of any depth
     /// work.
     /// </remarks>
     public void Backward() => ValueGraph.Backward(this);
@@ -249,24 +245,16 @@ public class Value
     /// <summary>The chapter's format, e.g. <c>Value(1.3000, grad=-7.4000)</c>, in invariant culture.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Value({Data:F4}, grad={Grad:F4})");
 
-    // ---- node shapes ------------------------------------------------------------------------
+    // ---- identity -------------------------------------------------------------------------
 
-    /// <summary>A node computed from one input.</summary>
-    private abstract class Unary(Value a, double data) : Value(data)
-    {
-        protected readonly Value A = a;
-        public sealed override IReadOnlyList<Value> Inputs => [A];
-        internal sealed override void CountInputs(NodeStack unseen) => unseen.PushIfFirstSeen(A);
-        internal sealed override void ReleaseInputs(NodeStack ready) => ready.PushIfLastConsumer(A);
-    }
+    /// <summary>Whether <paramref name="other"/> is a handle on the same node.</summary>
+    /// <param name="other">Another handle, or <see langword="null"/>.</param>
+    public bool Equals(Value? other) => other is not null && other.Chunk == Chunk && other.Slot == Slot;
 
-    /// <summary>A node computed from two inputs.</summary>
-    private abstract class Binary(Value a, Value b, double data) : Value(data)
-    {
-        protected readonly Value A = a;
-        protected readonly Value B = b;
-        public sealed override IReadOnlyList<Value> Inputs => [A, B];
-        internal sealed override void CountInputs(NodeStack unseen) { unseen.PushIfFirstSeen(A); unseen.PushIfFirstSeen(B); }
-        internal sealed override void ReleaseInputs(NodeStack ready) { ready.PushIfLastConsumer(A); ready.PushIfLastConsumer(B); }
-    }
+    /// <summary>Whether <paramref name="obj"/> is a handle on the same node.</summary>
+    /// <param name="obj">Any object.</param>
+    public override bool Equals(object? obj) => Equals(obj as Value);
+
+    /// <summary>A hash of the node (equal for every handle on it).</summary>
+    public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(Chunk), Slot);
 }

@@ -5,9 +5,8 @@ namespace Backprop;
 
 /// <summary>
 /// The tensor engine's graph: recording ops as they run, and the backward pass over what was
-/// recorded (Kahn's algorithm from the outputs, as for <see cref="Value"/>: a counting pass, then
-/// each tensor's rule runs once all its consumers have passed their gradient back). Iterative,
-/// never recursive.
+/// recorded (Kahn's algorithm from the outputs: a counting pass, then each tensor's rule runs
+/// once all its consumers have passed their gradient back). Iterative, never recursive.
 /// </summary>
 internal static class TensorGraph
 {

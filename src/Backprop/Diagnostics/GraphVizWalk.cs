@@ -26,7 +26,7 @@ internal sealed class GraphVizWalk<TNode> where TNode : class
     /// <summary>Walks from <paramref name="output"/> through <paramref name="inputs"/>, keeping at most <paramref name="maxNodes"/> nodes.</summary>
     public static GraphVizWalk<TNode> From(TNode output, Func<TNode, IEnumerable<TNode>> inputs, int maxNodes)
     {
-        var ids = new Dictionary<TNode, int>(ReferenceEqualityComparer.Instance) { [output] = 0 };
+        var ids = new Dictionary<TNode, int>() { [output] = 0 };
         var order = new List<TNode> { output };
         var queue = new Queue<TNode>();
         queue.Enqueue(output);
