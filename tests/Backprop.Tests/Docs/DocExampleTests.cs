@@ -2,10 +2,6 @@ using Backprop.Tests.Support;
 
 namespace Backprop.Tests.Docs;
 
-/// <summary>Tests that change the process's console and current directory run alone.</summary>
-[CollectionDefinition(nameof(ProcessStateCollection), DisableParallelization = true)]
-public sealed class ProcessStateCollection;
-
 /// <summary>
 /// Every C# example in README.md and docs/ compiles against this build, runs, and prints what
 /// its comments say: a document's claim is a test with the document's own example.
