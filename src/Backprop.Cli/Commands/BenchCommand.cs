@@ -9,27 +9,26 @@ namespace Backprop.Cli.Commands;
 /// <summary><c>backprop bench scalar</c>: measures the scalar engine against the targets in docs/performance.md.</summary>
 public static class BenchCommand
 {
+    /// <summary>Bytes one step of the chain workload takes (its node, its topological-order entry, the stacks; about 170 measured, rounded up).</summary>
+    private const double ChainBytesPerStep = 250;
+
     /// <summary>Builds the command, writing to <paramref name="console"/>.</summary>
     /// <param name="console">Where the figures are printed.</param>
     public static Command Create(IAnsiConsole console)
     {
         var jsonOption = new Option<bool>("--json") { Description = "Print the figures as one JSON object instead of a table" };
-        var chainOption = new Option<int>("--chain-steps")
-        {
-            Description = "Steps of the chain workload",
-            DefaultValueFactory = _ => 1_000_000,
-        };
-        chainOption.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError("--chain-steps must be at least 1");
-        });
+        var chainOption = NumberOptions.Int("--chain-steps", "Steps of the chain workload", 1_000_000, 1);
+        Option<bool> noMemoryCheck = MemoryCheck.CreateOption();
         var scalar = new Command("scalar", "Time the scalar engine: micrograd's demo training step and a million-node chain")
         {
             jsonOption,
             chainOption,
+            noMemoryCheck,
         };
         scalar.SetAction(parsed =>
         {
+            int steps = parsed.GetValue(chainOption);
+            MemoryCheck.Require(steps * ChainBytesPerStep, string.Create(CultureInfo.InvariantCulture, $"a chain of {steps:N0} steps"), parsed.GetValue(noMemoryCheck));
             ScalarFigures figures = ScalarBenchmark.Measure(parsed.GetValue(chainOption));
             if (parsed.GetValue(jsonOption)) console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(figures));
             else Print(console, figures);

@@ -26,12 +26,13 @@ public static class RunFolder
     /// <param name="dataName">Short name of the data, for the fresh folder's name.</param>
     /// <param name="force">Whether an existing model may be replaced.</param>
     /// <param name="now">The time the fresh folder is named after.</param>
+    /// <param name="root">Where fresh folders go (default <c>out/train</c>).</param>
     /// <returns>The folder, created and proven writable.</returns>
     /// <exception cref="UsageException">The folder holds a model and <paramref name="force"/> is false.</exception>
     /// <exception cref="CommandFailedException">The folder cannot be written or an old output cannot be removed.</exception>
-    public static string Prepare(string? requested, string dataName, bool force, DateTime now)
+    public static string Prepare(string? requested, string dataName, bool force, DateTime now, string? root = null)
     {
-        string folder = requested ?? Fresh(dataName, now);
+        string folder = requested ?? Fresh(root ?? Path.Combine("out", "train"), dataName, now);
         if (requested is not null && Directory.Exists(folder))
         {
             string model = Path.Combine(folder, Outputs[0]);
@@ -54,9 +55,9 @@ public static class RunFolder
         return folder;
     }
 
-    private static string Fresh(string dataName, DateTime now)
+    private static string Fresh(string root, string dataName, DateTime now)
     {
-        string stem = Path.Combine("out", "train", $"{Safe(dataName)}-{now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+        string stem = Path.Combine(root, $"{Safe(dataName)}-{now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
         string folder = stem;
         for (int n = 2; Directory.Exists(folder) || File.Exists(folder); n++) folder = $"{stem}-{n}";
         return folder;
