@@ -21,7 +21,8 @@ public static class EvalCommand
         var data = new Option<string>("--data") { Description = "moons, circles, spirals, blobs, or mnist:DIR", Required = true };
         var seed = NumberOptions.Seed("--seed", "Seed of generated data (default: the training seed recorded in the model)", null);
         var testFraction = NumberOptions.OptionalDouble("--test-fraction", "Share held out for testing (default: the one recorded in the model)", 0, 0.9);
-        var command = new Command("eval", "Report the loss and accuracy of a saved model") { modelOption, data, seed, testFraction };
+        Option<int> maxData = DataLimitOption.Create();
+        var command = new Command("eval", "Report the loss and accuracy of a saved model") { modelOption, data, seed, testFraction, maxData };
         command.SetAction(parsed =>
         {
             string path = parsed.GetValue(modelOption)!;
@@ -31,7 +32,7 @@ public static class EvalCommand
                 ?? (metadata.TryGetValue("test_fraction", out string? recorded) && double.TryParse(recorded, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 0 and < 1 ? f : null);
             uint dataSeed = parsed.GetValue(seed)
                 ?? (metadata.TryGetValue("seed", out string? s) && uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out uint v) ? v : 1);
-            DataSource source = DataSource.Load(parsed.GetValue(data)!, fraction, dataSeed);
+            DataSource source = DataSource.Load(parsed.GetValue(data)!, fraction, dataSeed, parsed.GetValue(maxData));
             CheckFits(path, model, source);
             string trainedOn = ConsoleText.Printable(metadata.GetValueOrDefault("data", "?"), 100);
             console.WriteLine($"model: {ConsoleText.Printable(path)} (sizes {string.Join("-", model.Sizes)}, {model.Activation.ToString().ToLowerInvariant()}{(model.Dropout > 0 ? string.Create(CultureInfo.InvariantCulture, $", dropout {model.Dropout}") : "")}, trained on {trainedOn})");

@@ -46,10 +46,11 @@ public static class TrainCommand
         var gradFlow = NumberOptions.Int("--gradflow", "Record gradient-flow statistics every N steps and write gradflow.csv and pictures (tensor engine; 0: off)", 0, 0);
         gradFlow.HelpName = "N";
         Option<bool> noMemoryCheck = MemoryCheck.CreateOption();
+        Option<int> maxData = DataLimitOption.Create();
 
         var command = new Command("train", "Train an MLP and write the model, its metrics and pictures")
         {
-            data, engine, hidden, activation, optimizer, lr, epochs, batchSize, seed, output, force, testFraction, dropout, schedule, gradFlow, noMemoryCheck,
+            data, engine, hidden, activation, optimizer, lr, epochs, batchSize, seed, output, force, testFraction, dropout, schedule, gradFlow, noMemoryCheck, maxData,
         };
         command.SetAction(parsed =>
         {
@@ -80,7 +81,8 @@ public static class TrainCommand
                 parsed.GetValue(schedule) ?? "none",
                 parsed.GetValue(gradFlow),
                 parsed.GetValue(force),
-                !parsed.GetValue(noMemoryCheck));
+                !parsed.GetValue(noMemoryCheck),
+                parsed.GetValue(maxData));
             return Run(console, options);
         });
         return command;
@@ -97,7 +99,7 @@ public static class TrainCommand
         if (options.BatchSize < 0) throw new UsageException($"--batch-size must be 0 (whole set) or more, got {options.BatchSize}");
         if (options.GradFlowEvery < 0) throw new UsageException($"--gradflow must be 0 (off) or a number of steps, got {options.GradFlowEvery}");
         if (options.GradFlowEvery > 0 && options.Engine == "scalar") throw new UsageException("--gradflow works with the tensor engine only");
-        DataSource data = DataSource.Load(options.Data, options.TestFraction, options.Seed);
+        DataSource data = DataSource.Load(options.Data, options.TestFraction, options.Seed, options.MaxDataMegabytes);
         if (options.Engine == "scalar" && TrainSetup.Classes(data) != 2)
             throw new UsageException($"--engine scalar trains binary classifiers (micrograd's demo); '{ConsoleText.Printable(data.Name)}' has {TrainSetup.Classes(data)} classes");
         int[] sizes = TrainSetup.Sizes(options, data);

@@ -24,8 +24,9 @@ public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
     /// <param name="spec">The <c>--data</c> value.</param>
     /// <param name="testFraction">The share held out for testing; null for the source's default (0.2 for one MNIST pair, 0 for generated sets).</param>
     /// <param name="seed">Seed of generated data.</param>
+    /// <param name="maxMegabytes">The most MiB of pixels an MNIST images file may declare (<c>--max-data-mb</c>).</param>
     /// <exception cref="UsageException">An unknown name, a bad fraction or a missing folder.</exception>
-    public static DataSource Load(string spec, double? testFraction, uint seed)
+    public static DataSource Load(string spec, double? testFraction, uint seed, int maxMegabytes = (int)(Mnist.DefaultMaxBytes >> 20))
     {
         ArgumentException.ThrowIfNullOrEmpty(spec);
         if (testFraction is < 0 or >= 1 || testFraction is double f && !double.IsFinite(f))
@@ -39,7 +40,7 @@ public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
                     ? $"--data mnist:DIR: '{ConsoleText.Printable(dir)}' is a file, not a folder"
                     : $"--data mnist:DIR: folder '{ConsoleText.Printable(dir)}' does not exist");
             }
-            (Dataset train, Dataset? test) = Mnist.LoadFolder(dir);
+            (Dataset train, Dataset? test) = Mnist.LoadFolder(dir, (long)maxMegabytes << 20);
             if (test is null && (testFraction ?? 0.2) > 0) (train, test) = train.Split(testFraction ?? 0.2);
             return new DataSource($"mnist:{dir}", train, test);
         }

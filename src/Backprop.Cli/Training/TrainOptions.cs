@@ -19,7 +19,8 @@ namespace Backprop.Cli.Training;
 /// <param name="GradFlowEvery">Record gradient-flow statistics every this many steps (0: off).</param>
 /// <param name="Force">Whether an existing model in <paramref name="Out"/> may be replaced.</param>
 /// <param name="CheckMemory">Whether to refuse a run whose estimated memory exceeds what the machine has available.</param>
+/// <param name="MaxDataMegabytes">The most MiB of pixels an MNIST file may declare.</param>
 public sealed record TrainOptions(
     string Data, string Engine, int[] Hidden, ActivationKind Activation, string Optimizer, double? LearningRate,
     int Epochs, int BatchSize, uint Seed, string? Out, double? TestFraction, double Dropout, string Schedule = "none",
-    int GradFlowEvery = 0, bool Force = false, bool CheckMemory = true);
+    int GradFlowEvery = 0, bool Force = false, bool CheckMemory = true, int MaxDataMegabytes = 256);
