@@ -95,6 +95,8 @@ internal sealed class SafeTensorsReader
                     throw Invalid($"the header names {Quote(property.Name)} twice");
                 if (property.Name == SafeTensors.MetadataKey)
                     ParseMetadata(property.Value, metadata);
+                else if (entries.Count == SafeTensors.MaxTensorCount)
+                    throw Invalid($"the header lists more than {SafeTensors.MaxTensorCount:N0} tensors, the most Backprop reads");
                 else
                     entries.Add(ParseEntry(property.Name, property.Value, dataLength));
             }
