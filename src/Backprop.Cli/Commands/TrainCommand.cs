@@ -144,8 +144,13 @@ public static class TrainCommand
                 return signalExit == 0 ? Interrupted : signalExit;
             case TrainingOutcome.Diverged:
                 TrainingStep at = result.Divergence!;
+                string what = double.IsNaN(at.Loss) ? "NaN" : at.Loss > 0 ? "infinite" : "-infinite";
+                string where = result.DivergedInEvaluation
+                    ? $"when epoch {at.Epoch} was evaluated, after step {at.GlobalStep} of the run"
+                    : $"at epoch {at.Epoch}, step {at.Step} (step {at.GlobalStep} of the run)";
+                int kept = result.DivergedInEvaluation ? at.GlobalStep : at.GlobalStep - 1;
                 throw new CommandFailedException(string.Create(CultureInfo.InvariantCulture,
-                    $"the loss became {(double.IsNaN(at.Loss) ? "NaN" : at.Loss > 0 ? "infinite" : "-infinite")} at epoch {at.Epoch}, step {at.Step} (step {at.GlobalStep} of the run); stopped and saved {(at.GlobalStep > 1 ? $"the weights of step {at.GlobalStep - 1}, the last with a finite loss," : "the initial weights")} to {ConsoleText.Printable(Path.Combine(folder, "model.safetensors"))}; try a smaller --lr"));
+                    $"the loss became {what} {where}; stopped and saved {(kept >= 1 ? $"the weights of step {kept}, the last with a finite loss," : "the initial weights")} to {ConsoleText.Printable(Path.Combine(folder, "model.safetensors"))}; try a smaller --lr"));
             default:
                 return 0;
         }

@@ -10,7 +10,8 @@ namespace Backprop.Training;
 /// </summary>
 /// <remarks>
 /// Divergence: before each update the task copies the weights aside (they just produced a finite
-/// loss). When a step's loss is NaN or infinite the run stops before that step's update and puts
+/// loss). When a step's loss (or the evaluation after an epoch) is NaN or infinite the run stops
+/// before that step's update and puts
 /// the copy back, so the run ends with the weights of the last step whose loss was finite (the
 /// update that followed them is what blew up: the weights it made may be finite but useless,
 /// say 1e30). The copy costs one pass over the weights per step; a run that cannot afford it
@@ -55,6 +56,7 @@ public sealed class Trainer(TrainingTask task, int epochs)
         TrainingOutcome outcome = TrainingOutcome.Completed;
         TrainingStep? divergence = null;
         bool evaluatedLast = false;
+        bool divergedInEvaluation = false;
         try
         {
             for (int epoch = 1; epoch <= _epochs && outcome == TrainingOutcome.Completed; epoch++)
@@ -96,6 +98,21 @@ public sealed class Trainer(TrainingTask task, int epochs)
                 evaluatedLast = false;
                 if (step < perEpoch) break; // a partial epoch is not an epoch: the final evaluation below scores it
                 var end = new EpochEnd(_task.Evaluate(epoch), _epochs, clock.Elapsed.TotalSeconds);
+                if (!double.IsFinite(end.Metrics.TrainLoss))
+                {
+                    // Every step's loss was finite, yet the weights now score NaN or infinity (the
+                    // last update overflowed where the step's own loss could not show it, as in
+                    // float32 evaluation of a double model): the same stop, found one step later.
+                    divergence = new TrainingStep(epoch, perEpoch, perEpoch, steps, end.Metrics.TrainLoss, clock.Elapsed.TotalSeconds);
+                    divergedInEvaluation = true;
+                    if (KeepFiniteWeights && steps > 0)
+                    {
+                        _task.RestoreWeights();
+                        steps--;
+                    }
+                    outcome = TrainingOutcome.Diverged;
+                    break;
+                }
                 history.Add(end.Metrics);
                 evaluatedLast = true;
                 EpochCompleted?.Invoke(this, end);
@@ -110,6 +127,6 @@ public sealed class Trainer(TrainingTask task, int epochs)
         EpochMetrics? final = evaluatedLast ? history[^1]
             : steps == 0 && outcome != TrainingOutcome.Diverged ? null
             : _task.Evaluate(history.Count);
-        return new TrainingResult(history, steps, clock.Elapsed.TotalSeconds, outcome, final, divergence);
+        return new TrainingResult(history, steps, clock.Elapsed.TotalSeconds, outcome, final, divergence) { DivergedInEvaluation = divergedInEvaluation };
     }
 }

@@ -12,4 +12,11 @@ namespace Backprop.Training;
 /// </param>
 /// <param name="Divergence">Where the loss stopped being finite, when <paramref name="Outcome"/> is <see cref="TrainingOutcome.Diverged"/>.</param>
 public sealed record TrainingResult(
-    IReadOnlyList<EpochMetrics> Epochs, int Steps, double Seconds, TrainingOutcome Outcome, EpochMetrics? Final, TrainingStep? Divergence);
+    IReadOnlyList<EpochMetrics> Epochs, int Steps, double Seconds, TrainingOutcome Outcome, EpochMetrics? Final, TrainingStep? Divergence)
+{
+    /// <summary>
+    /// Whether the divergence showed in the evaluation after an epoch rather than in a step's
+    /// loss (<see cref="Divergence"/> then names the epoch's last step, whose update is undone).
+    /// </summary>
+    public bool DivergedInEvaluation { get; init; }
+}

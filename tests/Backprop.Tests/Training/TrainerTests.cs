@@ -43,8 +43,6 @@ public sealed class TrainerTests
     {
         (Mlp model, ModuleTrainingTask task) = Setup(1e30);
         var trainer = new Trainer(task, 5);
-        var weightsBefore = new List<float[]>();
-        trainer.StepCompleted += (_, _) => { };
         TrainingResult result = trainer.Run();
         Assert.Equal(TrainingOutcome.Diverged, result.Outcome);
         Assert.NotNull(result.Divergence);
@@ -85,5 +83,18 @@ public sealed class TrainerTests
         Dataset data = Spirals.Create(10, 3, 0.2, 1);
         var e = Assert.Throws<ArgumentException>(() => new ScalarTrainingTask(data, null, [4], 1.0, 1, 0, new NumpyRandom(1)));
         Assert.Contains("3 classes", e.Message);
+    }
+
+    [Fact]
+    public void WeightsThatScoreNaNAfterAnEpochStopTheRunToo()
+    {
+        // The scalar engine's loss is a double; at a rate of 1e30 it stays finite while the float32 evaluation overflows.
+        Dataset data = TwoMoons.Create(100, 0.1, 1);
+        var task = new ScalarTrainingTask(data, null, [8], 1e30, 3, 0, new NumpyRandom(1));
+        TrainingResult result = new Trainer(task, 3).Run();
+        Assert.Equal(TrainingOutcome.Diverged, result.Outcome);
+        Assert.True(result.DivergedInEvaluation);
+        Assert.Empty(result.Epochs);
+        Assert.True(double.IsFinite(result.Final!.TrainLoss));
     }
 }
