@@ -52,13 +52,17 @@ public static class GradientFlowPlots
 
         double low = Math.Floor(logs.Min()), high = logs.Max();
         double top = high + (0.05 * Math.Max(high - low, 1));
-        using Plot plot = PlotStyle.NewPlot(title, "Layer (0 = input)", "|gradient| (log scale)");
+        using Plot plot = PlotStyle.NewPlot(title, "Layer (input first)", "|gradient| (log scale)");
         BarPlot max = plot.Add.Bars(Bars(layers, l => l.MaxAbsGrad, low, 0.8, PlotStyle.Cycle[9].WithAlpha(0.5)));
         max.LegendText = "max |grad|";
         BarPlot mean = plot.Add.Bars(Bars(layers, l => l.MeanAbsGrad, low, 0.4, PlotStyle.Blue));
         mean.LegendText = "mean |grad|";
 
-        plot.Axes.Bottom.TickGenerator = new MaxNTickGenerator { Integer = true };
+        // The bars carry the layers' names, the names the tables, histograms and verdicts use
+        // (a Sequential's "0", "2", … rather than the bars' positions 0, 1, …); every k-th when crowded.
+        int every = Math.Max(1, (int)Math.Ceiling(layers.Count / 24.0));
+        int[] shown = [.. Enumerable.Range(0, layers.Count).Where(i => i % every == 0)];
+        plot.Axes.Bottom.SetTicks([.. shown.Select(i => (double)i)], [.. shown.Select(i => layers[i].Name)]);
         plot.Axes.Left.TickGenerator = new LogDecadeTickGenerator();
         plot.Axes.SetLimits(-0.6, layers.Count - 0.4, low, top);
         PlotStyle.ShowGrid(plot, minor: false);
@@ -107,7 +111,7 @@ public static class GradientFlowPlots
             HistogramBins bins = HistogramBins.Compute(logs[i], HistogramBinCount, nameof(magnitudes));
             double[] xs = [.. Enumerable.Range(0, bins.BinCount).Select(b => (bins.Edges[b] + bins.Edges[b + 1]) / 2)];
             double[] ys = [.. bins.Counts.Select(c => 100.0 * c / logs[i].Length)];
-            Scatter line = plot.Add.Scatter(xs, ys, PlotStyle.Cycle[i % PlotStyle.Cycle.Count]);
+            Scatter line = plot.Add.Scatter(xs, ys, LayerColor(i, logs.Length));
             line.LegendText = $"layer {names[i]}";
             line.LineWidth = 1.5f * PlotStyle.Point;
             line.MarkerSize = 0;
@@ -162,7 +166,7 @@ public static class GradientFlowPlots
                 .Select(s => (X: (double)s.Step, Y: s.Layers[layer].UpdateRatioLog10 ?? double.NaN))
                 .Where(p => double.IsFinite(p.Y))];
             if (points.Length == 0) continue;
-            Scatter line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), PlotStyle.Cycle[i % PlotStyle.Cycle.Count]);
+            Scatter line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), LayerColor(i, steps[0].Layers.Count));
             line.LegendText = $"layer {steps[0].Layers[i].Name}";
             line.LineWidth = 1.5f * PlotStyle.Point;
             line.MarkerSize = points.Length <= 40 ? 4 * PlotStyle.Point : 0;
@@ -244,6 +248,13 @@ public static class GradientFlowPlots
     }
 
     /// <summary>Whether a value can be drawn on a log scale.</summary>
+    /// <summary>
+    /// Layer <paramref name="index"/>'s colour: the house cycle while it has a colour per layer;
+    /// beyond ten layers, evenly spaced along a colour map, so no two layers share a colour.
+    /// </summary>
+    internal static Color LayerColor(int index, int count) =>
+        count <= PlotStyle.Cycle.Count ? PlotStyle.Cycle[index] : new ScottPlot.Colormaps.Turbo().GetColor(0.05 + (0.9 * index / (count - 1)));
+
     private static bool Plottable(double value) => double.IsFinite(value) && value > 0;
 
     private static void CheckLayers(IReadOnlyList<GradientFlowLayer> layers, string method)

@@ -7,13 +7,12 @@ namespace Backprop.Plots;
 /// Makes ScottPlot draw every label in "DejaVu Sans", the font the chapter's matplotlib figures use.
 /// </summary>
 /// <remarks>
-/// ScottPlot 5 resolves a font name through <see cref="Fonts.FontResolvers"/>; its system resolver only
-/// returns a typeface when Skia's font manager lists the family. The SkiaSharp native build ScottPlot pulls
-/// in on Linux (SkiaSharp.NativeAssets.Linux.NoDependencies) does not use fontconfig: it scans
-/// <c>/usr/share/fonts/</c> itself. When that scan does not find the family, the TrueType files of the
-/// Debian package fonts-dejavu-core are registered by path instead. A name that resolves to nothing makes
-/// ScottPlot fall back silently to whatever font Skia picks first, so this class checks the result and fails
-/// loudly rather than drawing with a different font.
+/// ScottPlot 5 resolves a font name through <see cref="Fonts.FontResolvers"/>. The family's four TrueType
+/// files are embedded in this assembly (see <c>Fonts/README.md</c>) and served by a resolver put first in
+/// that list, so plots look the same on every machine and need no font installed: the SkiaSharp native
+/// build ScottPlot pulls in on Linux does not use fontconfig, and without the fonts-dejavu-core package
+/// it would otherwise fall back silently to whatever it finds. The result is still checked (glyphs, ink),
+/// so a broken build fails loudly rather than drawing with a different font.
 /// </remarks>
 public static class PlotFonts
 {
@@ -23,38 +22,17 @@ public static class PlotFonts
     /// <summary>Text drawn by the plots; the chosen typeface must have a glyph for every character.</summary>
     private const string SampleText = "Gradient |gradient| Count Epoch Accuracy (%) x\u2081 x\u2082 0123456789.-+ ()\u2212\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b";
 
-    /// <summary>Folders where distributions install the fonts-dejavu-core files.</summary>
-    private static readonly string[] FontFolders =
-    [
-        "/usr/share/fonts/truetype/dejavu",
-        "/usr/share/fonts/dejavu",
-        "/usr/share/fonts/TTF",
-        "/usr/share/fonts/dejavu-sans-fonts",
-        "/usr/local/share/fonts",
-        "/usr/local/share/fonts/dejavu",
-    ];
-
-    /// <summary>The four styles of the family and the file that holds each.</summary>
-    private static readonly (string File, bool Bold, bool Italic)[] FontFiles =
-    [
-        ("DejaVuSans.ttf", false, false),
-        ("DejaVuSans-Bold.ttf", true, false),
-        ("DejaVuSans-Oblique.ttf", false, true),
-        ("DejaVuSans-BoldOblique.ttf", true, true),
-    ];
-
     private static readonly Lock Gate = new();
     private static volatile bool configured;
 
     /// <summary>
-    /// Sets <see cref="Fonts.Default"/> (and <see cref="Fonts.Sans"/>) to "DejaVu Sans", registering the
-    /// font files by path when Skia's font manager does not list the family. Call it before creating a
+    /// Sets <see cref="Fonts.Default"/> (and <see cref="Fonts.Sans"/>) to "DejaVu Sans", served from the
+    /// font files embedded in this assembly. Call it before creating a
     /// <see cref="Plot"/>: ScottPlot copies <see cref="Fonts.Default"/> into each label when the label is made.
     /// </summary>
     /// <remarks>Idempotent and thread-safe: the work runs once; later calls return at once.</remarks>
     /// <exception cref="InvalidOperationException">
-    /// "DejaVu Sans" cannot be found or has no glyphs for the plots' text; install it with
-    /// <c>apt-get install fonts-dejavu-core</c>.
+    /// The embedded "DejaVu Sans" did not load or has no glyphs for the plots' text (a broken build).
     /// </exception>
     public static void UseDejaVuSans()
     {
@@ -66,15 +44,13 @@ public static class PlotFonts
             if (configured)
                 return;
 
-            if (!SystemListsFamily())
-                RegisterFontFiles();
+            if (!Fonts.FontResolvers.OfType<EmbeddedFontResolver>().Any())
+                Fonts.FontResolvers.Insert(0, new EmbeddedFontResolver());
 
             if (!Resolves(FamilyName))
             {
                 throw new InvalidOperationException(
-                    $"The font \"{FamilyName}\" was not found: Skia's font manager does not list it and none of " +
-                    $"{string.Join(", ", FontFolders)} holds {FontFiles[0].File}. " +
-                    "Install it with `apt-get install fonts-dejavu-core`.");
+                    $"The font \"{FamilyName}\" embedded in Backprop.Plots did not load (its resources are missing or damaged); rebuild the package.");
             }
 
             Fonts.Default = FamilyName;
@@ -91,25 +67,6 @@ public static class PlotFonts
     /// </summary>
     /// <returns><see langword="true"/> when the default font renders text; otherwise <see langword="false"/>.</returns>
     public static bool DefaultFontResolves() => Resolves(Fonts.Default);
-
-    /// <summary>Whether Skia's own font manager lists the family (then ScottPlot's system resolver finds it).</summary>
-    private static bool SystemListsFamily() =>
-        SKFontManager.Default.FontFamilies.Contains(FamilyName, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Registers the family's TTF files, from the first folder that holds the regular style.</summary>
-    private static void RegisterFontFiles()
-    {
-        string? folder = FontFolders.FirstOrDefault(f => File.Exists(Path.Combine(f, FontFiles[0].File)));
-        if (folder is null)
-            return;
-
-        foreach ((string file, bool bold, bool italic) in FontFiles)
-        {
-            string path = Path.Combine(folder, file);
-            if (File.Exists(path))
-                Fonts.AddFontFile(FamilyName, path, bold, italic);
-        }
-    }
 
     /// <summary>Whether ScottPlot resolves <paramref name="family"/> to that family, with glyphs, drawing ink.</summary>
     private static bool Resolves(string family)

@@ -1,5 +1,6 @@
 using ScottPlot;
 using ScottPlot.Plottables;
+using Backprop.Training;
 
 namespace Backprop.Plots;
 

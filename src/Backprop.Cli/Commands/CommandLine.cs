@@ -33,29 +33,43 @@ public static class CommandLine
             GradFlowCommand.Create(console),
         };
 
-        ParseResult parsed = root.Parse(args);
+        ParseResult parsed = root.Parse(HelpAndVersion(args));
         if (parsed.Errors.Count > 0)
         {
             // Some parse errors span several lines (a list of allowed values); the rule is one line.
             string message = string.Join(" ", parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            error.WriteLine($"backprop: {message} (see 'backprop --help')");
+            error.WriteLine($"backprop: {ConsoleText.Printable(message, ErrorLine.MaxLength)} (see 'backprop --help')");
             return Usage;
         }
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (CommandFailedException e)
+        catch (UsageException e)
         {
-            error.WriteLine($"backprop: {e.Message}");
-            return Failed;
+            error.WriteLine($"backprop: {ErrorLine.Of(e)} (see 'backprop --help')");
+            return Usage;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
+        catch (Exception e)
         {
-            error.WriteLine($"backprop: {e.Message}");
+            // Every failure, expected or not, is one line and exit code 1: never a stack trace.
+            error.WriteLine($"backprop: {ErrorLine.Of(e)}");
             return Failed;
         }
     }
+
+    /// <summary>
+    /// What a new user types for help or the version, as System.CommandLine spells it: nothing
+    /// or <c>help</c> shows the help, <c>help train</c> the help of <c>train</c>, <c>-v</c> and
+    /// <c>version</c> the version.
+    /// </summary>
+    private static string[] HelpAndVersion(string[] args) => args switch
+    {
+        [] or ["help"] => ["--help"],
+        ["help", .. var rest] => [.. rest, "--help"],
+        ["-v" or "version"] => ["--version"],
+        _ => args,
+    };
 
     /// <summary>
     /// A Spectre console over <paramref name="output"/>: colours and live widgets on a terminal,

@@ -2,11 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using Backprop.Cli.Training;
 using Backprop.NN;
+using Backprop.Training;
 using Spectre.Console;
 
 namespace Backprop.Cli.Commands;
 
-/// <summary><c>backprop eval --model FILE --data ...</c>: loss and accuracy of a saved model, rebuilt from the file alone.</summary>
+/// <summary>
+/// <c>backprop eval --model FILE --data ...</c>: loss and accuracy of a saved model, rebuilt from
+/// the file alone, on the split it was trained with unless told otherwise.
+/// </summary>
 public static class EvalCommand
 {
     /// <summary>Builds the command.</summary>
@@ -15,18 +19,23 @@ public static class EvalCommand
     {
         var modelOption = new Option<string>("--model") { Description = "A model.safetensors written by backprop train", Required = true, HelpName = "FILE" };
         var data = new Option<string>("--data") { Description = "moons, circles, spirals, blobs, or mnist:DIR", Required = true };
-        var seed = new Option<uint>("--seed") { Description = "Seed of generated data (use the training seed to see the training set)", DefaultValueFactory = _ => 1 };
-        var testFraction = new Option<double?>("--test-fraction") { Description = "Share held out for testing, as in training" };
-        var command = new Command("eval", "Report the loss and accuracy of a saved model") { modelOption, data, seed, testFraction };
+        var seed = NumberOptions.Seed("--seed", "Seed of generated data (default: the training seed recorded in the model)", null);
+        var testFraction = NumberOptions.OptionalDouble("--test-fraction", "Share held out for testing (default: the one recorded in the model)", 0, 0.9);
+        Option<int> maxData = DataLimitOption.Create();
+        var command = new Command("eval", "Report the loss and accuracy of a saved model") { modelOption, data, seed, testFraction, maxData };
         command.SetAction(parsed =>
         {
             string path = parsed.GetValue(modelOption)!;
-            if (!File.Exists(path)) throw new CommandFailedException($"--model: file '{path}' does not exist");
+            InputFile.Require("--model", path);
             (Mlp model, IReadOnlyDictionary<string, string> metadata) = ModelFile.Load(path);
-            DataSource source = DataSource.Load(parsed.GetValue(data)!, parsed.GetValue(testFraction), parsed.GetValue(seed));
-            if (source.Train.FeatureCount != model.Sizes[0])
-                throw new CommandFailedException($"the model takes {model.Sizes[0]} features but '{source.Name}' has {source.Train.FeatureCount}");
-            console.WriteLine($"model: {path} (sizes {string.Join("-", model.Sizes)}, {model.Activation.ToString().ToLowerInvariant()}, trained on {metadata.GetValueOrDefault("data", "?")})");
+            double? fraction = parsed.GetValue(testFraction)
+                ?? (metadata.TryGetValue("test_fraction", out string? recorded) && double.TryParse(recorded, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 0 and < 1 ? f : null);
+            uint dataSeed = parsed.GetValue(seed)
+                ?? (metadata.TryGetValue("seed", out string? s) && uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out uint v) ? v : 1);
+            DataSource source = DataSource.Load(parsed.GetValue(data)!, fraction, dataSeed, parsed.GetValue(maxData));
+            CheckFits(path, model, source);
+            string trainedOn = ConsoleText.Printable(metadata.GetValueOrDefault("data", "?"), 100);
+            console.WriteLine($"model: {ConsoleText.Printable(path)} (sizes {string.Join("-", model.Sizes)}, {model.Activation.ToString().ToLowerInvariant()}{(model.Dropout > 0 ? string.Create(CultureInfo.InvariantCulture, $", dropout {model.Dropout}") : "")}, trained on {trainedOn})");
             var table = new Table().AddColumn("set").AddColumn("examples").AddColumn("loss").AddColumn("accuracy");
             Add(table, "train", model, source.Train);
             if (source.Test is not null) Add(table, "test", model, source.Test);
@@ -34,6 +43,20 @@ public static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The data must have the model's number of features and of classes (a one-output model scores two classes).</summary>
+    private static void CheckFits(string path, Mlp model, DataSource source)
+    {
+        string shown = ConsoleText.Printable(path);
+        string name = ConsoleText.Printable(source.Name);
+        if (source.Train.FeatureCount != model.Sizes[0])
+            throw new CommandFailedException($"the model {shown} takes {model.Sizes[0]} features but '{name}' has {source.Train.FeatureCount}");
+        int outputs = model.Sizes[^1];
+        int modelClasses = outputs == 1 ? 2 : outputs;
+        int dataClasses = TrainSetup.Classes(source);
+        if (dataClasses != modelClasses)
+            throw new CommandFailedException($"the model {shown} tells {modelClasses} classes apart but '{name}' has {dataClasses}");
     }
 
     private static void Add(Table table, string name, Mlp model, Data.Dataset data)

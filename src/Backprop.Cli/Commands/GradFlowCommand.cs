@@ -30,20 +30,21 @@ public static class GradFlowCommand
     /// <param name="console">Where the table and the verdict go.</param>
     public static Command Create(IAnsiConsole console)
     {
-        var depth = new Option<int>("--depth") { Description = "Number of Linear layers", DefaultValueFactory = _ => 12 };
-        var width = new Option<int>("--width") { Description = "Input and hidden width", DefaultValueFactory = _ => 32 };
+        var depth = NumberOptions.Int("--depth", "Number of Linear layers", 12, 2, MaxDepth);
+        var width = NumberOptions.Int("--width", "Input and hidden width", 32, 1, MaxWidth);
         var activation = new Option<string>("--activation") { Description = "sigmoid, tanh, relu or gelu", DefaultValueFactory = _ => "sigmoid" };
         OneOf(activation, "sigmoid", "tanh", "relu", "gelu");
         var init = new Option<string>("--init") { Description = "default (PyTorch's), xavier or kaiming", DefaultValueFactory = _ => "default" };
         OneOf(init, "default", "xavier", "kaiming");
-        var batch = new Option<int>("--batch") { Description = "Examples in the random batch", DefaultValueFactory = _ => 64 };
-        var seed = new Option<uint>("--seed") { Description = "Seed of the batch, labels and weights", DefaultValueFactory = _ => 1 };
+        var batch = NumberOptions.Int("--batch", "Examples in the random batch", 64, 1, MaxBatch);
+        var seed = NumberOptions.Seed("--seed", "Seed of the batch, labels and weights", 1);
+        Option<bool> noMemoryCheck = MemoryCheck.CreateOption();
         var output = new Option<string>("--out") { Description = "Output folder for the PNGs", DefaultValueFactory = _ => Path.Combine("out", "gradflow"), HelpName = "DIR" };
         var compare = new Option<bool>("--compare") { Description = "Also overlay sigmoid+default, tanh+xavier and relu+kaiming on one plot" };
 
         var command = new Command("gradflow", "Show how gradients flow through a deep MLP: per-layer |grad|, saturation, dead units, and a verdict")
         {
-            depth, width, activation, init, batch, seed, output, compare,
+            depth, width, activation, init, batch, seed, output, compare, noMemoryCheck,
         };
         command.SetAction(parsed => Run(
             console,
@@ -52,9 +53,10 @@ public static class GradFlowCommand
             Activation.Parse(parsed.GetValue(activation)!),
             GradFlowInits.Parse(parsed.GetValue(init)!),
             parsed.GetValue(batch),
-            parsed.GetValue(seed),
+            parsed.GetValue(seed) ?? 1,
             parsed.GetValue(output)!,
-            parsed.GetValue(compare)));
+            parsed.GetValue(compare),
+            !parsed.GetValue(noMemoryCheck)));
         return command;
     }
 
@@ -62,11 +64,13 @@ public static class GradFlowCommand
     /// <returns>0.</returns>
     /// <exception cref="ArgumentException">A size is out of range; the message names the option.</exception>
     /// <exception cref="CommandFailedException">The output folder cannot be written.</exception>
-    public static int Run(IAnsiConsole console, int depth, int width, ActivationKind activation, GradFlowInit init, int batch, uint seed, string outDir, bool compare)
+    public static int Run(IAnsiConsole console, int depth, int width, ActivationKind activation, GradFlowInit init, int batch, uint seed, string outDir, bool compare,
+        bool checkMemory = true)
     {
         CheckRange("--depth", depth, 2, MaxDepth);
         CheckRange("--width", width, 1, MaxWidth);
         CheckRange("--batch", batch, 1, MaxBatch);
+        MemoryCheck.Require(EstimateBytes(depth, width, batch), $"measuring {depth} layers of width {width} with a batch of {batch}", !checkMemory);
         OutputFolder.Prepare(outDir);
 
         GradFlowRun run = GradFlowRun.Measure(depth, width, activation, init, batch, seed);
@@ -112,10 +116,20 @@ public static class GradFlowCommand
         });
     }
 
+    /// <summary>
+    /// Bytes a measurement needs: each layer's weight, its gradient and the recorder's copies
+    /// (float32, four of each), plus each layer's activations and their gradients for the batch.
+    /// </summary>
+    /// <param name="depth">Linear layers.</param>
+    /// <param name="width">Their width.</param>
+    /// <param name="batch">Examples.</param>
+    public static double EstimateBytes(int depth, int width, int batch) =>
+        (double)depth * width * width * 4 * 4 + (double)depth * batch * width * 4 * 6;
+
     private static void CheckRange(string option, int value, int min, int max)
     {
         if (value < min || value > max)
-            throw new ArgumentException($"{option} must be from {min} to {max}, got {value}");
+            throw new UsageException($"{option} must be from {min} to {max}, got {value}");
     }
 
     private static Table LayerTable(GradFlowRun run)

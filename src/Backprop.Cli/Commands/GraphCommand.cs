@@ -59,16 +59,17 @@ public static class GraphCommand
     /// <param name="outPath">The file to write.</param>
     /// <param name="chapter">Whether to draw the chapter's neuron.</param>
     /// <returns>The exit code: 0, or <see cref="CommandLine.Usage"/> for an expression that does not parse.</returns>
-    /// <exception cref="CommandFailedException">Bad input or an output that cannot be written; one line.</exception>
+    /// <exception cref="UsageException">Options that do not go together, a bad --set or --out, a variable without a value.</exception>
+    /// <exception cref="CommandFailedException">An output that cannot be written or drawn; one line.</exception>
     public static int Run(IAnsiConsole console, TextWriter error, string? text, string[] assignments, string outPath, bool chapter)
     {
         string extension = Path.GetExtension(outPath).ToLowerInvariant();
         if (!Extensions.Contains(extension))
-            throw new CommandFailedException($"--out: cannot tell the format of '{outPath}' from its extension '{extension}'; use .dot, .svg, .png or .pdf");
+            throw new UsageException($"--out: cannot tell the format of '{outPath}' from its extension '{extension}'; use .dot, .svg, .png or .pdf");
         if (chapter && (text is not null || assignments.Length > 0))
-            throw new CommandFailedException("--chapter draws the chapter's neuron; give either --chapter or an expression (with --set), not both");
+            throw new UsageException("--chapter draws the chapter's neuron; give either --chapter or an expression (with --set), not both");
         if (!chapter && string.IsNullOrWhiteSpace(text))
-            throw new CommandFailedException("give an expression, e.g. backprop graph \"(relu(w*x + b) - 5)^2\" --set w=0.5,x=2,b=0.3, or --chapter");
+            throw new UsageException("give an expression, e.g. backprop graph \"(relu(w*x + b) - 5)^2\" --set w=0.5,x=2,b=0.3, or --chapter");
 
         ParsedExpression graph;
         string title;
@@ -94,12 +95,12 @@ public static class GraphCommand
             {
                 string names = string.Join(", ", graph.Unknown.Select(n => $"'{n}'"));
                 string example = string.Join(",", graph.Unknown.Select(n => n + "=1"));
-                throw new CommandFailedException($"no value for {(graph.Unknown.Count == 1 ? "variable" : "variables")} {names}; give {(graph.Unknown.Count == 1 ? "it" : "them")} with --set {example}");
+                throw new UsageException($"no value for {(graph.Unknown.Count == 1 ? "variable" : "variables")} {names}; give {(graph.Unknown.Count == 1 ? "it" : "them")} with --set {example}");
             }
             string[] unused = values.Keys.Where(name => graph.Variables.All(v => v.Label != name)).ToArray();
             if (unused.Length > 0)
-                throw new CommandFailedException($"--set: {string.Join(", ", unused.Select(n => $"'{n}'"))} {(unused.Length == 1 ? "does" : "do")} not appear in the expression");
-            title = "L = " + text!.Trim();
+                throw new UsageException($"--set: {string.Join(", ", unused.Select(n => $"'{n}'"))} {(unused.Length == 1 ? "does" : "do")} not appear in the expression");
+            title = "L = " + Title(text!);
         }
 
         Value output = graph.Output;
@@ -134,6 +135,18 @@ public static class GraphCommand
         }
         console.WriteLine($"wrote {outPath}");
         return 0;
+    }
+
+    /// <summary>The longest expression shown whole in the drawing's title (Graphviz refuses quoted strings over 16 KB).</summary>
+    public const int MaxTitleLength = 200;
+
+    /// <summary>The expression for the title: whitespace collapsed, cut to <see cref="MaxTitleLength"/> characters with the full length said.</summary>
+    private static string Title(string text)
+    {
+        string compact = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return compact.Length <= MaxTitleLength
+            ? compact
+            : string.Create(CultureInfo.InvariantCulture, $"{compact[..(MaxTitleLength - 1)]}… ({compact.Length:N0} characters)");
     }
 
     /// <summary>Numbers as printed: up to ten significant digits, so -14.8 prints as -14.8, not -14.799999999999999.</summary>

@@ -3,15 +3,18 @@ using System.Globalization;
 using Backprop.Cli.Training;
 using Backprop.NN;
 using Backprop.Plots;
+using Backprop.Training;
 using Spectre.Console;
 
 namespace Backprop.Cli.Commands;
 
 /// <summary>
-/// <c>backprop train</c>: trains an MLP on a generated data set or MNIST, with a progress bar,
-/// a final table, and <c>model.safetensors</c>, <c>metrics.csv</c>, <c>loss.png</c> and (for 2-D
-/// data) <c>decision-boundary.png</c> in the output folder. Ctrl+C stops after the current
-/// step, saves what was learned, and exits with 130.
+/// <c>backprop train</c>: trains an MLP on a generated data set or MNIST with the library's
+/// <see cref="Trainer"/>, with a progress bar, a final table, and <c>model.safetensors</c>,
+/// <c>metrics.csv</c>, <c>loss.png</c> and (for 2-D data) <c>decision-boundary.png</c> in a fresh
+/// output folder. Ctrl+C, SIGTERM and SIGHUP stop after the current step, save what was learned,
+/// and exit with 128 + the signal; a loss that becomes NaN or infinite stops the run, keeps the
+/// last finite weights and exits with 1.
 /// </summary>
 public static class TrainCommand
 {
@@ -23,168 +26,199 @@ public static class TrainCommand
     public static Command Create(IAnsiConsole console)
     {
         var data = new Option<string>("--data") { Description = "moons, circles, spirals, blobs, or mnist:DIR", Required = true };
-        var engine = new Option<string>("--engine") { Description = "tensor or scalar (micrograd's Value engine; binary data only)", DefaultValueFactory = _ => "tensor" };
+        var engine = new Option<string>("--engine") { Description = "tensor or scalar (micrograd's Value engine; binary data, SGD only)", DefaultValueFactory = _ => "tensor" };
         engine.AcceptOnlyFromAmong("tensor", "scalar");
         var hidden = new Option<string?>("--hidden") { Description = "Hidden layer widths, e.g. 16,16 (default 16,16; 256,128 for MNIST)" };
         var activation = new Option<string>("--activation") { Description = "relu, tanh, sigmoid, gelu or leakyrelu", DefaultValueFactory = _ => "relu" };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd, adam, adamw or rmsprop (the scalar engine uses SGD)", DefaultValueFactory = _ => "adam" };
-        var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the optimizer's; 1.0 for the scalar engine)" };
-        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training data (default 20; 100 for the scalar engine)" };
-        var batchSize = new Option<int?>("--batch-size") { Description = "Examples per step, 0 for the whole set (default 64; 128 for MNIST; the whole set for the scalar engine)" };
-        var seed = new Option<uint>("--seed") { Description = "Seed of the data, weights, shuffling and dropout", DefaultValueFactory = _ => 1 };
-        var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => Path.Combine("out", "train"), HelpName = "DIR" };
-        var testFraction = new Option<double?>("--test-fraction") { Description = "Share held out for testing (default 0.2 for one MNIST file pair, 0 for generated data)" };
-        var dropout = new Option<double>("--dropout") { Description = "Dropout after each hidden activation (tensor engine)", DefaultValueFactory = _ => 0 };
-        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: none, or cosine (to 0 over the run)", DefaultValueFactory = _ => "none" };
+        activation.AcceptOnlyFromAmong("relu", "tanh", "sigmoid", "gelu", "leakyrelu");
+        var optimizer = new Option<string?>("--optimizer") { Description = "sgd, adam, adamw or rmsprop (default adam; the scalar engine uses SGD)" };
+        optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw", "rmsprop");
+        var lr = NumberOptions.OptionalDouble("--lr", "Learning rate (default: the optimizer's; 1.0 for the scalar engine)", 0, double.MaxValue, minExclusive: true);
+        var epochs = NumberOptions.OptionalInt("--epochs", "Passes over the training data (default 20; 100 for the scalar engine)", 1, 1_000_000);
+        var batchSize = NumberOptions.OptionalInt("--batch-size", "Examples per step, 0 for the whole set (default 64; 128 for MNIST; the whole set for the scalar engine)", 0);
+        var seed = NumberOptions.Seed("--seed", "Seed of the data, weights, shuffling and dropout", 1);
+        var output = new Option<string?>("--out") { Description = "Output folder (default: a fresh out/train/<data>-<time>)", HelpName = "DIR" };
+        var force = new Option<bool>("--force") { Description = "Replace the model (and the other outputs) already in --out" };
+        var testFraction = NumberOptions.OptionalDouble("--test-fraction", "Share held out for testing, 0 to 0.9 (default 0.2 for one MNIST file pair, 0 for generated data)", 0, 0.9);
+        var dropout = NumberOptions.OptionalDouble("--dropout", "Dropout after each hidden activation, 0 to below 1 (tensor engine)", 0, 1, maxExclusive: true);
+        var schedule = new Option<string?>("--schedule") { Description = "Learning-rate schedule: none, or cosine (to 0 over the run; tensor engine)" };
         schedule.AcceptOnlyFromAmong("none", "cosine");
-        var gradFlow = new Option<int>("--gradflow") { Description = "Record gradient-flow statistics every N steps and write gradflow.csv and pictures (tensor engine; 0: off)", DefaultValueFactory = _ => 0, HelpName = "N" };
+        var gradFlow = NumberOptions.Int("--gradflow", "Record gradient-flow statistics every N steps and write gradflow.csv and pictures (tensor engine; 0: off)", 0, 0);
+        gradFlow.HelpName = "N";
+        Option<bool> noMemoryCheck = MemoryCheck.CreateOption();
+        Option<int> maxData = DataLimitOption.Create();
 
         var command = new Command("train", "Train an MLP and write the model, its metrics and pictures")
         {
-            data, engine, hidden, activation, optimizer, lr, epochs, batchSize, seed, output, testFraction, dropout, schedule, gradFlow,
+            data, engine, hidden, activation, optimizer, lr, epochs, batchSize, seed, output, force, testFraction, dropout, schedule, gradFlow, noMemoryCheck, maxData,
         };
         command.SetAction(parsed =>
         {
             string spec = parsed.GetValue(data)!;
             bool mnist = spec.StartsWith("mnist:", StringComparison.OrdinalIgnoreCase);
             bool scalar = parsed.GetValue(engine) == "scalar";
+            if (scalar)
+            {
+                // The scalar engine is micrograd's demo: plain SGD, no dropout, its own rate decay.
+                if (parsed.GetValue(dropout) is > 0) throw new UsageException("--dropout works with the tensor engine only (the scalar engine is micrograd's demo, without dropout)");
+                if (parsed.GetValue(optimizer) is string o && o != "sgd") throw new UsageException($"--optimizer {o}: the scalar engine uses SGD only; leave --optimizer out or use --engine tensor");
+                if (parsed.GetValue(schedule) is "cosine") throw new UsageException("--schedule cosine works with the tensor engine only (the scalar engine decays the rate linearly, as micrograd's demo)");
+                if (parsed.GetValue(gradFlow) > 0) throw new UsageException("--gradflow works with the tensor engine only");
+            }
             var options = new TrainOptions(
                 spec,
                 scalar ? "scalar" : "tensor",
                 ParseHidden(parsed.GetValue(hidden) ?? (mnist ? "256,128" : "16,16")),
                 Activation.Parse(parsed.GetValue(activation)!),
-                scalar ? "sgd" : parsed.GetValue(optimizer)!,
+                scalar ? "sgd" : parsed.GetValue(optimizer) ?? "adam",
                 parsed.GetValue(lr),
                 parsed.GetValue(epochs) ?? (scalar ? 100 : 20),
                 parsed.GetValue(batchSize) ?? (scalar ? 0 : mnist ? 128 : 64),
-                parsed.GetValue(seed),
-                parsed.GetValue(output)!,
+                parsed.GetValue(seed) ?? 1,
+                parsed.GetValue(output),
                 parsed.GetValue(testFraction),
-                parsed.GetValue(dropout),
-                parsed.GetValue(schedule)!,
-                parsed.GetValue(gradFlow));
+                parsed.GetValue(dropout) ?? 0,
+                parsed.GetValue(schedule) ?? "none",
+                parsed.GetValue(gradFlow),
+                parsed.GetValue(force),
+                !parsed.GetValue(noMemoryCheck),
+                parsed.GetValue(maxData));
             return Run(console, options);
         });
         return command;
     }
 
     /// <summary>Trains as <paramref name="options"/> say and writes the results.</summary>
-    /// <returns>0, or <see cref="Interrupted"/> after Ctrl+C.</returns>
+    /// <param name="console">Where progress and results go.</param>
+    /// <param name="options">What to do.</param>
+    /// <returns>0; or 128 + the signal's number after Ctrl+C, SIGTERM or SIGHUP.</returns>
+    /// <exception cref="CommandFailedException">The loss stopped being finite (after the last finite weights are saved).</exception>
     public static int Run(IAnsiConsole console, TrainOptions options)
     {
-        if (options.Epochs < 1) throw new ArgumentException($"--epochs must be at least 1, got {options.Epochs}");
-        if (options.BatchSize < 0) throw new ArgumentException($"--batch-size must be 0 (whole set) or more, got {options.BatchSize}");
-        if (options.GradFlowEvery < 0) throw new ArgumentException($"--gradflow must be 0 (off) or a number of steps, got {options.GradFlowEvery}");
-        if (options.GradFlowEvery > 0 && options.Engine == "scalar") throw new ArgumentException("--gradflow works with the tensor engine only");
-        OutputFolder.Prepare(options.Out);
-        DataSource data = DataSource.Load(options.Data, options.TestFraction, options.Seed);
-        console.WriteLine($"data: {data.Name}: {data.Train.Count} training examples{(data.Test is null ? "" : $", {data.Test.Count} test examples")}, {data.Train.FeatureCount} features, {data.Train.Classes} classes");
+        if (options.Epochs < 1) throw new UsageException($"--epochs must be at least 1, got {options.Epochs}");
+        if (options.BatchSize < 0) throw new UsageException($"--batch-size must be 0 (whole set) or more, got {options.BatchSize}");
+        if (options.GradFlowEvery < 0) throw new UsageException($"--gradflow must be 0 (off) or a number of steps, got {options.GradFlowEvery}");
+        if (options.GradFlowEvery > 0 && options.Engine == "scalar") throw new UsageException("--gradflow works with the tensor engine only");
+        DataSource data = DataSource.Load(options.Data, options.TestFraction, options.Seed, options.MaxDataMegabytes);
+        if (options.Engine == "scalar" && TrainSetup.Classes(data) != 2)
+            throw new UsageException($"--engine scalar trains binary classifiers (micrograd's demo); '{ConsoleText.Printable(data.Name)}' has {TrainSetup.Classes(data)} classes");
+        int[] sizes = TrainSetup.Sizes(options, data);
+        MemoryCheck.Require(TrainingMemory.Estimate(options, data, sizes), $"training an MLP of {ConsoleText.Printable(string.Join("-", sizes), 80)}", !options.CheckMemory);
+        string folder = RunFolder.Prepare(options.Out, data.ShortName, options.Force, DateTime.Now);
+        console.WriteLine($"data: {ConsoleText.Printable(data.Name)}: {data.Train.Count} training examples{(data.Test is null ? "" : $", {data.Test.Count} test examples")}, {data.Train.FeatureCount} features, {TrainSetup.Classes(data)} classes");
+        console.WriteLine($"output: {ConsoleText.Printable(folder)}");
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        TrainSetup.Setup setup = TrainSetup.Create(options, data);
+        var trainer = new Trainer(setup.Task, options.Epochs);
+        TrainingResult result;
+        int signalExit;
+        string? signalName;
+        using (var signals = new ShutdownSignals())
         {
-            e.Cancel = true; // stop cleanly after the current step instead of dying
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        (Mlp model, TrainingReport report) result;
-        try
-        {
-            result = console.Profile.Capabilities.Interactive
-                ? RunLive(console, options, data, cancel.Token)
-                : Train(options, data, new PlainTrainingProgress(console), cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
+            if (console.Profile.Capabilities.Interactive)
+            {
+                TrainingResult? live = null;
+                console.Progress().AutoClear(false).Columns(LiveTrainingProgress.Columns()).Start(context =>
+                {
+                    LiveTrainingProgress.Attach(trainer, context);
+                    live = trainer.Run(signals.Token);
+                });
+                result = live!;
+            }
+            else
+            {
+                PlainTrainingProgress.Attach(trainer, console);
+                result = trainer.Run(signals.Token);
+            }
+            signalExit = signals.ExitCode;
+            signalName = signals.Name;
         }
 
-        (Mlp model, TrainingReport report) = result;
-        WriteOutputs(console, options, data, model, report);
-        PrintSummary(console, report);
-        if (report.Interrupted)
+        Mlp model = setup.Model();
+        WriteOutputs(console, options, data, folder, model, result, setup);
+        PrintSummary(console, result);
+        switch (result.Outcome)
         {
-            console.WriteLine($"interrupted: saved the model after {report.Steps} steps");
-            return Interrupted;
+            case TrainingOutcome.Cancelled:
+                console.WriteLine($"interrupted by {signalName ?? "a cancellation"}: saved the weights after {result.Steps} steps");
+                return signalExit == 0 ? Interrupted : signalExit;
+            case TrainingOutcome.Diverged:
+                TrainingStep at = result.Divergence!;
+                string what = double.IsNaN(at.Loss) ? "NaN" : at.Loss > 0 ? "infinite" : "-infinite";
+                string where = result.DivergedInEvaluation
+                    ? $"when epoch {at.Epoch} was evaluated, after step {at.GlobalStep} of the run"
+                    : $"at epoch {at.Epoch}, step {at.Step} (step {at.GlobalStep} of the run)";
+                int kept = result.DivergedInEvaluation ? at.GlobalStep : at.GlobalStep - 1;
+                throw new CommandFailedException(string.Create(CultureInfo.InvariantCulture,
+                    $"the loss became {what} {where}; stopped and saved {(kept >= 1 ? $"the weights of step {kept}, the last with a finite loss," : "the initial weights")} to {ConsoleText.Printable(Path.Combine(folder, "model.safetensors"))}; try a smaller --lr"));
+            default:
+                return 0;
         }
-        return 0;
     }
 
-    private static (Mlp, TrainingReport) RunLive(IAnsiConsole console, TrainOptions options, DataSource data, CancellationToken cancel)
+    private static void WriteOutputs(IAnsiConsole console, TrainOptions options, DataSource data, string folder, Mlp model, TrainingResult result, TrainSetup.Setup setup)
     {
-        (Mlp, TrainingReport) result = default;
-        console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context => result = Train(options, data, new LiveTrainingProgress(context), cancel));
-        return result;
-    }
-
-    private static (Mlp, TrainingReport) Train(TrainOptions options, DataSource data, ITrainingProgress progress, CancellationToken cancel) =>
-        options.Engine == "scalar"
-            ? ScalarTrainer.Run(options, data, progress, cancel)
-            : TensorTrainer.Run(options, data, progress, cancel);
-
-    private static void WriteOutputs(IAnsiConsole console, TrainOptions options, DataSource data, Mlp model, TrainingReport report)
-    {
-        string modelPath = Path.Combine(options.Out, "model.safetensors");
-        ModelFile.Save(modelPath, model, new Dictionary<string, string>
+        string modelPath = Path.Combine(folder, "model.safetensors");
+        var metadata = new Dictionary<string, string>
         {
             ["data"] = data.Name,
             ["engine"] = options.Engine,
             ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
-            ["epochs"] = report.Epochs.Count.ToString(CultureInfo.InvariantCulture),
-        });
-        console.WriteLine($"wrote {modelPath}");
-        string metricsPath = Path.Combine(options.Out, "metrics.csv");
-        report.WriteCsv(metricsPath);
-        console.WriteLine($"wrote {metricsPath}");
-        if (report.Epochs.Count > 0)
+            ["epochs"] = result.Epochs.Count.ToString(CultureInfo.InvariantCulture),
+            ["steps"] = result.Steps.ToString(CultureInfo.InvariantCulture),
+            ["outcome"] = result.Outcome.ToString().ToLowerInvariant(),
+        };
+        if (options.TestFraction is double fraction) metadata["test_fraction"] = fraction.ToString("R", CultureInfo.InvariantCulture);
+        ModelFile.Save(modelPath, model, metadata);
+        console.WriteLine($"wrote {ConsoleText.Printable(modelPath)}");
+        string metricsPath = Path.Combine(folder, "metrics.csv");
+        MetricsCsv.Write(metricsPath, result.Epochs);
+        console.WriteLine($"wrote {ConsoleText.Printable(metricsPath)}");
+        if (result.Epochs.Count > 0)
         {
-            string lossPath = Path.Combine(options.Out, "loss.png");
-            TrainingPlots.SaveLossCurves(lossPath, report.Epochs);
-            console.WriteLine($"wrote {lossPath}");
+            string lossPath = Path.Combine(folder, "loss.png");
+            TrainingPlots.SaveLossCurves(lossPath, result.Epochs);
+            console.WriteLine($"wrote {ConsoleText.Printable(lossPath)}");
         }
-        if (report.GradFlow is not null)
+        if (setup.GradFlow is not null)
         {
-            (IReadOnlyList<string> files, string verdict) = GradFlowReport.Write(report.GradFlow, options.Out);
-            foreach (string file in files) console.WriteLine($"wrote {file}");
+            (IReadOnlyList<string> files, string verdict) = GradFlowReport.Write(setup.GradFlow, folder);
+            foreach (string file in files) console.WriteLine($"wrote {ConsoleText.Printable(file)}");
             console.WriteLine($"gradient flow: {verdict}");
-            report.GradFlow.Dispose();
+            setup.GradFlow.Dispose();
         }
         if (data.IsPlanar)
         {
-            string boundaryPath = Path.Combine(options.Out, "decision-boundary.png");
+            string boundaryPath = Path.Combine(folder, "decision-boundary.png");
             DecisionBoundary.Save(boundaryPath, model, data);
-            console.WriteLine($"wrote {boundaryPath}");
+            console.WriteLine($"wrote {ConsoleText.Printable(boundaryPath)}");
         }
     }
 
-    private static void PrintSummary(IAnsiConsole console, TrainingReport report)
+    /// <summary>The table of the weights actually saved (after an interruption, not the last full epoch's).</summary>
+    private static void PrintSummary(IAnsiConsole console, TrainingResult result)
     {
-        if (report.Epochs.Count == 0) return;
-        EpochMetrics last = report.Epochs[^1];
+        if (result.Final is not EpochMetrics last) return;
         string F(double? v, string format) => v is double d ? d.ToString(format, CultureInfo.InvariantCulture) : "-";
-        var table = new Table().AddColumn("").AddColumn("loss").AddColumn("accuracy");
+        var table = new Table().AddColumn("saved weights").AddColumn("loss").AddColumn("accuracy");
         table.AddRow("train", F(last.TrainLoss, "F4"), F(last.TrainAccuracy * 100, "F2") + "%");
         if (last.TestLoss is not null) table.AddRow("test", F(last.TestLoss, "F4"), F(last.TestAccuracy * 100, "F2") + "%");
         console.Write(table);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{report.Steps} steps in {report.Seconds:F2} s of training ({report.Steps / Math.Max(report.Seconds, 1e-9):F0} steps/s)"));
+            $"{result.Steps} steps in {result.Seconds:F2} s of training ({result.Steps / Math.Max(result.Seconds, 1e-9):F0} steps/s)"));
     }
 
+    /// <summary>Reads <c>--hidden</c>: comma-separated positive widths.</summary>
+    /// <exception cref="UsageException">Not such a list.</exception>
     private static int[] ParseHidden(string text)
     {
-        try
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
         {
-            int[] sizes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            if (sizes.Any(s => s < 1)) throw new FormatException("sizes must be positive");
-            return sizes;
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
+                throw new UsageException($"--hidden: '{ConsoleText.Printable(text, 80)}' is not a comma-separated list of positive widths, e.g. 16,16");
         }
-        catch (Exception e) when (e is FormatException or OverflowException)
-        {
-            throw new ArgumentException($"--hidden: '{text}' is not a comma-separated list of positive widths ({e.Message})");
-        }
+        return sizes;
     }
 }

@@ -230,16 +230,34 @@ public sealed class ExpressionParser
         if (operand.Node is { Label: null } node && node.Op.Length > 0)
         {
             int end = _tokens[_position - 1].End;
-            node.Label = Shorten(_text[(startColumn - 1)..end]);
+            node.Label = Shorten(_text.AsSpan((startColumn - 1)..end));
         }
         return operand;
     }
 
-    /// <summary>Whitespace collapsed to single spaces, and at most <see cref="MaxLabelLength"/> characters.</summary>
-    private static string Shorten(string text)
+    /// <summary>
+    /// Whitespace collapsed to single spaces, and at most <see cref="MaxLabelLength"/> characters.
+    /// It reads only as far as the label needs: a long sum labels each of its partial sums from the
+    /// same start, and reading each to its end would make parsing quadratic in the text's length.
+    /// </summary>
+    private static string Shorten(ReadOnlySpan<char> text)
     {
-        string compact = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return compact.Length <= MaxLabelLength ? compact : compact[..(MaxLabelLength - 1)] + "…";
+        Span<char> compact = stackalloc char[MaxLabelLength + 1];
+        int length = 0;
+        bool space = false;
+        foreach (char c in text.Trim())
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = true;
+                continue;
+            }
+            if (space && length < compact.Length) compact[length++] = ' ';
+            space = false;
+            if (length == compact.Length) break;
+            compact[length++] = c;
+        }
+        return length <= MaxLabelLength ? new string(compact[..length]) : new string(compact[..(MaxLabelLength - 1)]) + "…";
     }
 
     private static Operand Add(Operand a, Operand b) => Combine(a, b, (x, y) => x + y, (x, k) => x + k, (k, y) => k + y);

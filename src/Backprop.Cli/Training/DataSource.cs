@@ -1,3 +1,4 @@
+using Backprop.Cli.Commands;
 using Backprop.Data;
 
 namespace Backprop.Cli.Training;
@@ -11,6 +12,9 @@ public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
     /// <summary>Whether the points are 2-D (so a decision boundary can be drawn).</summary>
     public bool IsPlanar => Train.FeatureCount == 2;
 
+    /// <summary>The data's kind without its folder ("moons", "mnist"), for folder names.</summary>
+    public string ShortName => Name.StartsWith("mnist:", StringComparison.Ordinal) ? "mnist" : Name;
+
     /// <summary>
     /// Loads <paramref name="spec"/>: <c>moons</c> (100 points, micrograd's demo), <c>circles</c>
     /// (200), <c>spirals</c> (3 arms of 100), <c>blobs</c> (300 points around 3 centres), or
@@ -20,16 +24,23 @@ public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
     /// <param name="spec">The <c>--data</c> value.</param>
     /// <param name="testFraction">The share held out for testing; null for the source's default (0.2 for one MNIST pair, 0 for generated sets).</param>
     /// <param name="seed">Seed of generated data.</param>
-    /// <exception cref="ArgumentException">An unknown name or a bad fraction.</exception>
-    public static DataSource Load(string spec, double? testFraction, uint seed)
+    /// <param name="maxMegabytes">The most MiB of pixels an MNIST images file may declare (<c>--max-data-mb</c>).</param>
+    /// <exception cref="UsageException">An unknown name, a bad fraction or a missing folder.</exception>
+    public static DataSource Load(string spec, double? testFraction, uint seed, int maxMegabytes = (int)(Mnist.DefaultMaxBytes >> 20))
     {
         ArgumentException.ThrowIfNullOrEmpty(spec);
-        if (testFraction is < 0 or >= 1) throw new ArgumentException($"--test-fraction must be in [0, 1), got {testFraction}");
+        if (testFraction is < 0 or >= 1 || testFraction is double f && !double.IsFinite(f))
+            throw new UsageException($"--test-fraction must be in [0, 1), got {testFraction}");
         if (spec.StartsWith("mnist:", StringComparison.OrdinalIgnoreCase))
         {
             string dir = spec["mnist:".Length..];
-            if (!Directory.Exists(dir)) throw new ArgumentException($"--data {spec}: folder '{dir}' does not exist");
-            (Dataset train, Dataset? test) = Mnist.LoadFolder(dir);
+            if (!Directory.Exists(dir))
+            {
+                throw new UsageException(File.Exists(dir)
+                    ? $"--data mnist:DIR: '{ConsoleText.Printable(dir)}' is a file, not a folder"
+                    : $"--data mnist:DIR: folder '{ConsoleText.Printable(dir)}' does not exist");
+            }
+            (Dataset train, Dataset? test) = Mnist.LoadFolder(dir, (long)maxMegabytes << 20);
             if (test is null && (testFraction ?? 0.2) > 0) (train, test) = train.Split(testFraction ?? 0.2);
             return new DataSource($"mnist:{dir}", train, test);
         }
@@ -39,7 +50,7 @@ public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
             "circles" => Circles.Create(200, 0.1, seed),
             "spirals" => Spirals.Create(100, 3, 0.2, seed),
             "blobs" => Blobs.Create(300, 3, 2, 1.0, seed),
-            _ => throw new ArgumentException($"--data: unknown data set '{spec}' (expected moons, circles, spirals, blobs or mnist:DIR)"),
+            _ => throw new UsageException($"--data: unknown data set '{ConsoleText.Printable(spec, 60)}' (expected moons, circles, spirals, blobs or mnist:DIR)"),
         };
         if ((testFraction ?? 0) == 0) return new DataSource(spec.ToLowerInvariant(), all, null);
         (Dataset trainPart, Dataset testPart) = all.Split(testFraction!.Value);

@@ -1,35 +1,46 @@
 using System.Globalization;
-using Backprop.Plots;
+using Backprop.Training;
 using Spectre.Console;
 
 namespace Backprop.Cli.Training;
 
-/// <summary>A Spectre.Console progress bar over all steps, its description showing the epoch, the running loss and the last accuracy.</summary>
-/// <param name="context">The live progress context.</param>
-public sealed class LiveTrainingProgress(ProgressContext context) : ITrainingProgress
+/// <summary>
+/// A Spectre.Console progress bar over all steps (with elapsed and remaining time), its
+/// description showing the epoch, the running loss and the latest accuracy.
+/// </summary>
+public static class LiveTrainingProgress
 {
-    private ProgressTask? _task;
-    private int _epochs;
-    private string _accuracy = "";
+    /// <summary>The columns of the bar.</summary>
+    public static ProgressColumn[] Columns() =>
+        [new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn()];
 
-    /// <inheritdoc/>
-    public void Start(int epochs, int batchesPerEpoch)
+    /// <summary>Drives a task of <paramref name="context"/> from <paramref name="trainer"/>'s events.</summary>
+    /// <param name="trainer">The run.</param>
+    /// <param name="context">The live progress context.</param>
+    public static void Attach(Trainer trainer, ProgressContext context)
     {
-        _epochs = epochs;
-        _task = context.AddTask("training", maxValue: Math.Max(1, epochs * batchesPerEpoch));
-    }
-
-    /// <inheritdoc/>
-    public void Batch(int epoch, int batch, double loss)
-    {
-        _task!.Increment(1);
-        _task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{_epochs}  loss {loss:F4}{_accuracy}"));
-    }
-
-    /// <inheritdoc/>
-    public void Epoch(EpochMetrics metrics, double seconds)
-    {
-        double shown = metrics.TestAccuracy ?? metrics.TrainAccuracy;
-        _accuracy = string.Create(CultureInfo.InvariantCulture, $"  {(metrics.TestAccuracy is null ? "accuracy" : "test accuracy")} {shown * 100:F2}%");
+        ProgressTask? task = null;
+        string accuracy = "";
+        double lastLoss = double.NaN;
+        int epochs = 0;
+        void Describe(int epoch) => task!.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}  loss {lastLoss:F4}{accuracy}"));
+        trainer.Started += (_, plan) =>
+        {
+            epochs = plan.Epochs;
+            task = context.AddTask("training", maxValue: Math.Max(1, plan.TotalSteps));
+        };
+        trainer.StepCompleted += (_, step) =>
+        {
+            task!.Increment(1);
+            lastLoss = step.Loss;
+            Describe(step.Epoch);
+        };
+        trainer.EpochCompleted += (_, end) =>
+        {
+            EpochMetrics m = end.Metrics;
+            double shown = m.TestAccuracy ?? m.TrainAccuracy;
+            accuracy = string.Create(CultureInfo.InvariantCulture, $"  {(m.TestAccuracy is null ? "accuracy" : "test accuracy")} {shown * 100:F2}%");
+            Describe(m.Epoch); // the last frame shows the last epoch's accuracy, not the one before
+        };
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backprop.Cli.Commands;
 using Backprop.IO;
 using Backprop.NN;
 using Backprop.Random;
@@ -7,17 +8,18 @@ namespace Backprop.Cli.Training;
 
 /// <summary>
 /// A trained MLP as a safetensors file: the state dict under PyTorch's names (<c>0.weight</c>
-/// [out, in], <c>0.bias</c>, …) plus metadata that says how to rebuild the model (layer sizes,
-/// activation), so <c>backprop eval</c> needs no flags.
+/// [out, in], <c>0.bias</c>, …) plus metadata that records the whole architecture (layer sizes,
+/// activation, dropout), so <c>backprop eval</c> needs no flags and rebuilds exactly the model
+/// that was trained.
 /// </summary>
 public static class ModelFile
 {
     private const string Format = "backprop-mlp";
 
-    /// <summary>Writes <paramref name="model"/> (atomically) with its shape in the metadata.</summary>
+    /// <summary>Writes <paramref name="model"/> (atomically) with its architecture in the metadata.</summary>
     /// <param name="path">The file.</param>
     /// <param name="model">The trained model.</param>
-    /// <param name="extra">More metadata (data set, engine, seed).</param>
+    /// <param name="extra">More metadata (data set, engine, seed, test fraction).</param>
     public static void Save(string path, Mlp model, IReadOnlyDictionary<string, string> extra)
     {
         var metadata = new Dictionary<string, string>(extra)
@@ -25,41 +27,89 @@ public static class ModelFile
             ["format"] = Format,
             ["sizes"] = string.Join(",", model.Sizes),
             ["activation"] = model.Activation.ToString().ToLowerInvariant(),
+            ["dropout"] = model.Dropout.ToString("R", CultureInfo.InvariantCulture),
         };
         SafeTensors.Save(path, model.StateDict(), metadata);
     }
 
-    /// <summary>Rebuilds the model saved at <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Rebuilds the model saved at <paramref name="path"/>. The metadata is checked against the
+    /// tensors in the file (names and shapes) before anything is built, so a file that claims a
+    /// huge model without holding its weights is refused without allocating it.
+    /// </summary>
     /// <param name="path">A file written by <see cref="Save"/>.</param>
     /// <returns>The model (in evaluation mode) and the file's metadata.</returns>
-    /// <exception cref="InvalidDataException">The file is not a model written by Backprop, or its tensors do not fit its declared shape.</exception>
+    /// <exception cref="InvalidDataException">The file is not a model written by Backprop, or its tensors do not fit its declared architecture.</exception>
     public static (Mlp Model, IReadOnlyDictionary<string, string> Metadata) Load(string path)
     {
+        string shown = ConsoleText.Printable(path);
         (IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata) = SafeTensors.Load(path);
         if (!metadata.TryGetValue("format", out string? format) || format != Format
             || !metadata.TryGetValue("sizes", out string? sizesText) || !metadata.TryGetValue("activation", out string? activationText))
-            throw new InvalidDataException($"'{path}' is a safetensors file but not a Backprop model (its metadata lacks format={Format}, sizes and activation)");
-        int[] sizes;
+            throw new InvalidDataException($"'{shown}' is a safetensors file but not a Backprop model (its metadata lacks format={Format}, sizes and activation)");
+        int[] sizes = ParseSizes(shown, sizesText);
         ActivationKind activation;
         try
         {
-            sizes = sizesText.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             activation = Activation.Parse(activationText);
         }
-        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        catch (ArgumentException)
         {
-            throw new InvalidDataException($"'{path}': bad model metadata (sizes '{sizesText}', activation '{activationText}'): {e.Message}", e);
+            throw new InvalidDataException($"'{shown}': unknown activation '{ConsoleText.Printable(activationText, 40)}' in the metadata");
         }
-        var model = new Mlp(sizes, activation, new NumpyRandom(0));
+        double dropout = 0;
+        if (metadata.TryGetValue("dropout", out string? dropoutText)
+            && (!double.TryParse(dropoutText, NumberStyles.Float, CultureInfo.InvariantCulture, out dropout) || !(dropout >= 0 && dropout < 1)))
+            throw new InvalidDataException($"'{shown}': bad dropout '{ConsoleText.Printable(dropoutText, 40)}' in the metadata (expected a number in [0, 1))");
+        // Files written before the metadata recorded dropout: its layers show in the names (0, 3, 6, …).
+        if (dropoutText is null && sizes.Length > 2 && tensors.ContainsKey($"{Mlp.LinearIndex(1, true)}.weight") && !tensors.ContainsKey($"{Mlp.LinearIndex(1, false)}.weight"))
+            dropout = 0.5; // any rate will do: evaluation mode does not drop
+        CheckTensors(shown, tensors, sizes, dropout > 0);
+        var model = new Mlp(sizes, activation, new NumpyRandom(0), dropout);
         try
         {
             model.LoadStateDict(tensors);
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"'{path}': the tensors do not fit an MLP of sizes {sizesText}: {e.Message}", e);
+            throw new InvalidDataException($"'{shown}': the tensors do not fit an MLP of sizes {string.Join(",", sizes)}: {e.Message}", e);
         }
         model.Eval();
         return (model, metadata);
+    }
+
+    private static int[] ParseSizes(string shown, string text)
+    {
+        string[] parts = text.Split(',');
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
+                throw new InvalidDataException($"'{shown}': bad layer sizes '{ConsoleText.Printable(text, 80)}' in the metadata (expected positive widths, e.g. 2,16,2)");
+        }
+        if (sizes.Length < 2) throw new InvalidDataException($"'{shown}': the metadata lists {sizes.Length} layer size; a model needs at least two");
+        return sizes;
+    }
+
+    /// <summary>Each Linear layer's weight and bias must be in the file with the shapes the sizes promise, and nothing else.</summary>
+    private static void CheckTensors(string shown, IReadOnlyDictionary<string, Tensor> tensors, int[] sizes, bool dropout)
+    {
+        var expected = new Dictionary<string, int[]>();
+        for (int layer = 0; layer + 1 < sizes.Length; layer++)
+        {
+            int at = Mlp.LinearIndex(layer, dropout);
+            expected[$"{at}.weight"] = [sizes[layer + 1], sizes[layer]];
+            expected[$"{at}.bias"] = [sizes[layer + 1]];
+        }
+        foreach ((string name, int[] shape) in expected)
+        {
+            if (!tensors.TryGetValue(name, out Tensor? tensor))
+                throw new InvalidDataException($"'{shown}': the metadata describes an MLP of sizes {string.Join(",", sizes)}{(dropout ? " with dropout" : "")}, but the file has no tensor '{name}'");
+            if (!tensor.Shape.SequenceEqual(shape))
+                throw new InvalidDataException($"'{shown}': tensor '{name}' is [{string.Join(",", tensor.Shape)}] but sizes {string.Join(",", sizes)} need [{string.Join(",", shape)}]");
+        }
+        string? extra = tensors.Keys.FirstOrDefault(k => !expected.ContainsKey(k));
+        if (extra is not null)
+            throw new InvalidDataException($"'{shown}': unexpected tensor '{ConsoleText.Printable(extra, 60)}' for an MLP of sizes {string.Join(",", sizes)}{(dropout ? " with dropout" : "")}");
     }
 }

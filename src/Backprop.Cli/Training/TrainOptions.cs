@@ -12,12 +12,15 @@ namespace Backprop.Cli.Training;
 /// <param name="Epochs">Passes over the training data.</param>
 /// <param name="BatchSize">Examples per step (0: the whole set).</param>
 /// <param name="Seed">Seed of the data, the weights, shuffling and dropout.</param>
-/// <param name="Out">The output folder.</param>
+/// <param name="Out">The output folder, or null for a fresh one under <c>out/train</c>.</param>
 /// <param name="TestFraction">Share held out for testing (null: the data's default).</param>
 /// <param name="Dropout">Dropout after each hidden activation.</param>
 /// <param name="Schedule">"none", or "cosine" (the rate anneals to 0 over the run, step by step).</param>
 /// <param name="GradFlowEvery">Record gradient-flow statistics every this many steps (0: off).</param>
+/// <param name="Force">Whether an existing model in <paramref name="Out"/> may be replaced.</param>
+/// <param name="CheckMemory">Whether to refuse a run whose estimated memory exceeds what the machine has available.</param>
+/// <param name="MaxDataMegabytes">The most MiB of pixels an MNIST file may declare.</param>
 public sealed record TrainOptions(
     string Data, string Engine, int[] Hidden, ActivationKind Activation, string Optimizer, double? LearningRate,
-    int Epochs, int BatchSize, uint Seed, string Out, double? TestFraction, double Dropout, string Schedule = "none",
-    int GradFlowEvery = 0);
+    int Epochs, int BatchSize, uint Seed, string? Out, double? TestFraction, double Dropout, string Schedule = "none",
+    int GradFlowEvery = 0, bool Force = false, bool CheckMemory = true, int MaxDataMegabytes = 256);

@@ -36,17 +36,19 @@ public sealed class IdxArray
     /// billions of items in a small file fails at once with "truncated".
     /// </remarks>
     /// <param name="path">The file.</param>
+    /// <param name="maxBytes">The most data bytes the header may declare (default 256 MiB).</param>
     /// <returns>The array.</returns>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/> (or it is a folder).</exception>
     /// <exception cref="InvalidDataException">
     /// The file is not IDX (wrong magic number), holds another element type than unsigned
     /// bytes, is truncated or longer than its header says, is larger than one array holds, or
-    /// is corrupt gzip. The message starts with the path and says which.
+    /// is corrupt gzip, has bytes after its gzip stream, or declares more than
+    /// <paramref name="maxBytes"/>. The message starts with the path and says which.
     /// </exception>
-    public static IdxArray Read(string path)
+    public static IdxArray Read(string path, long maxBytes = IdxFile.DefaultMaxBytes)
     {
         using IdxFile file = IdxFile.Open(path);
-        byte[] data = file.ReadData();
+        byte[] data = file.ReadData(maxBytes);
         return new IdxArray(Array.ConvertAll(file.Dimensions, d => (int)d), data);
     }
 

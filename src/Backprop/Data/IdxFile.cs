@@ -23,9 +23,13 @@ internal sealed class IdxFile : IDisposable
 
     private const int MaxChunk = 1 << 20;
 
+    /// <summary>The most data bytes a file may declare unless the caller allows more: 256 MiB (MNIST's 60,000 training images take 47 MB).</summary>
+    public const long DefaultMaxBytes = 256L << 20;
+
     private readonly Stream _file;
     private readonly Stream _data;
     private readonly bool _compressed;
+    private long _decompressed;
 
     private IdxFile(string path, Stream file, Stream data, bool compressed)
     {
@@ -127,14 +131,31 @@ internal sealed class IdxFile : IDisposable
     }
 
     /// <summary>
-    /// Reads the data the header declares, checking that exactly that much follows it.
+    /// Refuses a header that declares more than <paramref name="maxBytes"/> of data, before any
+    /// is read: a small compressed file can expand to gigabytes (zeros compress a thousandfold).
     /// </summary>
+    /// <param name="maxBytes">The limit the caller accepts.</param>
+    /// <exception cref="InvalidDataException">The header declares more.</exception>
+    public void CheckLimit(long maxBytes)
+    {
+        if (DeclaredBytes > maxBytes)
+            throw Problem($"the header declares {DescribeDimensions()} = {(DeclaredBytes == long.MaxValue ? "more than 2^63" : DeclaredBytes.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes of data, more than the limit of {maxBytes >> 20} MiB; raise the limit if the file really is that large");
+    }
+
+    /// <summary>
+    /// Reads the data the header declares, checking that exactly that much follows it; reading
+    /// stops shortly after the declared size, however much more a compressed file would expand to.
+    /// </summary>
+    /// <param name="maxBytes">
+    /// The most data bytes the header may declare: a plain file's length is checked first (so a
+    /// short file says "truncated"), a compressed file's declaration before anything is decompressed.
+    /// </param>
     /// <returns>The data bytes, row-major.</returns>
     /// <exception cref="InvalidDataException">
-    /// The data is cut short, longer than declared, larger than one array holds, or (compressed)
-    /// corrupt.
+    /// The data is cut short, longer than declared, larger than one array holds or than
+    /// <paramref name="maxBytes"/>, or (compressed) corrupt or followed by other bytes.
     /// </exception>
-    public byte[] ReadData()
+    public byte[] ReadData(long maxBytes = DefaultMaxBytes)
     {
         long declared = DeclaredBytes;
         string declaration = $"the header declares {DescribeDimensions()} = {(declared == long.MaxValue ? "more than 2^63" : declared.ToString())} bytes of data";
@@ -146,12 +167,14 @@ internal sealed class IdxFile : IDisposable
                 throw Problem($"truncated: {declaration} but only {available} follow the header");
             if (available > declared)
                 throw Problem($"{declaration} but {available} follow the header ({available - declared} too many)");
+            CheckLimit(maxBytes);
             CheckFitsInArray(declared, declaration);
             data = GC.AllocateUninitializedArray<byte>((int)declared);
             _file.ReadExactly(data);
             return data;
         }
 
+        CheckLimit(maxBytes);
         if (declared > Array.MaxLength)
         {
             // Count what is there without keeping it, to say whether the file is cut short.
@@ -173,10 +196,31 @@ internal sealed class IdxFile : IDisposable
                 throw Problem($"truncated: {declaration} but only {filled} follow the header (decompressed)");
             filled += read;
         }
-        long extra = CountUpTo(long.MaxValue);
+        // Look a little past the promised size, never to the end: a gzip bomb's tail is not decompressed.
+        long extra = CountUpTo(MaxChunk);
         if (extra != 0)
-            throw Problem($"{declaration} but {declared + extra} follow the header (decompressed) ({extra} too many)");
+        {
+            throw Problem(extra < MaxChunk
+                ? $"{declaration} but {declared + extra} follow the header (decompressed) ({extra} too many)"
+                : $"{declaration} but at least {declared + extra} follow the header (decompressed) (at least {extra} too many)");
+        }
+        CheckGzipTrailer();
         return data;
+    }
+
+    /// <summary>
+    /// A gzip file ends with the size of what it decompresses to (mod 2^32). Bytes appended after
+    /// the compressed stream (garbage the decompressor skips) break that equality.
+    /// </summary>
+    private void CheckGzipTrailer()
+    {
+        if (_file.Length < 4) return;
+        Span<byte> trailer = stackalloc byte[4];
+        _file.Position = _file.Length - 4;
+        _file.ReadExactly(trailer);
+        uint recorded = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        if (recorded != (uint)_decompressed)
+            throw Problem($"the gzip stream decompresses to {_decompressed} bytes but the file's last 4 bytes say {recorded}: data after the compressed stream, or a damaged file");
     }
 
     /// <summary>Closes the file.</summary>
@@ -221,7 +265,9 @@ internal sealed class IdxFile : IDisposable
     {
         try
         {
-            return _data.Read(buffer);
+            int read = _data.Read(buffer);
+            _decompressed += read;
+            return read;
         }
         catch (InvalidDataException e) when (_compressed)
         {

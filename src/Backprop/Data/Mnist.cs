@@ -13,6 +13,9 @@ public static class Mnist
     /// <summary>The magic number of an MNIST labels file: unsigned bytes, 1 dimension [N].</summary>
     public const int LabelsMagic = 0x00000801;
 
+    /// <summary>The default limit on the pixel bytes a file may declare: 256 MiB (MNIST's 60,000 training images take 47 MB).</summary>
+    public const long DefaultMaxBytes = IdxFile.DefaultMaxBytes;
+
     /// <summary>
     /// Reads an images file and its labels file (each plain or gzip-compressed) into a data set.
     /// </summary>
@@ -24,6 +27,11 @@ public static class Mnist
     /// </remarks>
     /// <param name="imagesPath">The images file, e.g. <c>train-images-idx3-ubyte.gz</c>.</param>
     /// <param name="labelsPath">The labels file, e.g. <c>train-labels-idx1-ubyte.gz</c>.</param>
+    /// <param name="maxBytes">
+    /// The most pixel bytes the images header may declare (default <see cref="DefaultMaxBytes"/>,
+    /// 256 MiB; the features take four times as much as float32). A header that declares more is
+    /// refused before anything is decompressed; raise the limit for a data set that really is larger.
+    /// </param>
     /// <returns>
     /// Features [N, rows × columns] (float32 in [0, 1], row-major pixels) and labels [N]
     /// (Int64); <see cref="Dataset.Classes"/> is 10, or the largest label plus one when larger.
@@ -33,7 +41,7 @@ public static class Mnist
     /// A wrong magic number, a truncated or over-long file, corrupt gzip, images of no pixels,
     /// or image and label counts that differ; the message names the file and the problem.
     /// </exception>
-    public static Dataset Load(string imagesPath, string labelsPath)
+    public static Dataset Load(string imagesPath, string labelsPath, long maxBytes = DefaultMaxBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(imagesPath);
         ArgumentException.ThrowIfNullOrEmpty(labelsPath);
@@ -49,8 +57,8 @@ public static class Mnist
         if (rows == 0 || columns == 0)
             throw images.Problem($"images of {rows} x {columns} pixels hold nothing");
 
-        byte[] labelBytes = labels.ReadData();
-        byte[] pixels = images.ReadData();
+        byte[] labelBytes = labels.ReadData(maxBytes);
+        byte[] pixels = images.ReadData(maxBytes);
         int n = labelBytes.Length;
         // Both dimensions are below 2^31 once the data is read; their product may still not be.
         if (rows * columns > Array.MaxLength)
@@ -85,6 +93,7 @@ public static class Mnist
     /// set with no test set.
     /// </remarks>
     /// <param name="directory">The folder.</param>
+    /// <param name="maxBytes">The most pixel bytes each images file may declare (see <see cref="Load"/>).</param>
     /// <returns>The training set, and the test set or <see langword="null"/> when there is none.</returns>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">No MNIST files, or one file of a pair without the other.</exception>
@@ -92,7 +101,7 @@ public static class Mnist
     /// Several candidate files where one is wanted (such as a plain and a compressed copy), or
     /// any problem <see cref="Load"/> reports.
     /// </exception>
-    public static (Dataset Train, Dataset? Test) LoadFolder(string directory)
+    public static (Dataset Train, Dataset? Test) LoadFolder(string directory, long maxBytes = DefaultMaxBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
@@ -108,10 +117,10 @@ public static class Mnist
         string? trainLabels = Find(directory, found, "train-", images: false);
         if (trainImages is not null || trainLabels is not null)
         {
-            Dataset train = LoadPair(directory, "train-", trainImages, trainLabels);
+            Dataset train = LoadPair(directory, "train-", trainImages, trainLabels, maxBytes);
             string? testImages = Find(directory, found, "t10k-", images: true);
             string? testLabels = Find(directory, found, "t10k-", images: false);
-            Dataset? test = testImages is null && testLabels is null ? null : LoadPair(directory, "t10k-", testImages, testLabels);
+            Dataset? test = testImages is null && testLabels is null ? null : LoadPair(directory, "t10k-", testImages, testLabels, maxBytes);
             return (train, test);
         }
 
@@ -127,7 +136,7 @@ public static class Mnist
         }
         if (allImages.Length > 1 || allLabels.Length > 1)
             throw new InvalidDataException($"MNIST: {directory} holds several candidate files ({string.Join(", ", allImages.Concat(allLabels).Select(System.IO.Path.GetFileName))}) and none named train-*; pass the two files to Mnist.Load instead");
-        return (Load(allImages[0], allLabels[0]), null);
+        return (Load(allImages[0], allLabels[0], maxBytes), null);
     }
 
     private static void CheckMagic(IdxFile file, int expected, string what)
@@ -158,7 +167,7 @@ public static class Mnist
         return matches.Length == 1 ? matches[0] : null;
     }
 
-    private static Dataset LoadPair(string directory, string prefix, string? images, string? labels)
+    private static Dataset LoadPair(string directory, string prefix, string? images, string? labels, long maxBytes)
     {
         if (images is null || labels is null)
         {
@@ -166,6 +175,6 @@ public static class Mnist
             string missing = images is null ? $"{prefix}images-idx3-ubyte[.gz]" : $"{prefix}labels-idx1-ubyte[.gz]";
             throw new FileNotFoundException($"MNIST: {directory} holds {present} but not {missing}", System.IO.Path.Combine(directory, missing));
         }
-        return Load(images, labels);
+        return Load(images, labels, maxBytes);
     }
 }

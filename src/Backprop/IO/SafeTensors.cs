@@ -35,6 +35,13 @@ public static class SafeTensors
     /// <summary>The largest header, in bytes, that is read or written (the reference implementation's limit).</summary>
     public const int MaxHeaderLength = 100_000_000;
 
+    /// <summary>
+    /// The most tensors a file may list when read: 100,000 (large language models list a few
+    /// thousand). Each tensor read costs memory even when empty, so a header of millions of
+    /// empty tensors would otherwise take gigabytes.
+    /// </summary>
+    public const int MaxTensorCount = 100_000;
+
     /// <summary>The name of the header entry that holds the string-to-string metadata.</summary>
     public const string MetadataKey = "__metadata__";
 

@@ -70,6 +70,7 @@ internal sealed class SafeTensorsReader
     {
         if (!Utf8.IsValid(header))
             throw Invalid("the header is not valid UTF-8");
+        CountEntries(header);
         JsonDocument document;
         try
         {
@@ -95,12 +96,37 @@ internal sealed class SafeTensorsReader
                     throw Invalid($"the header names {Quote(property.Name)} twice");
                 if (property.Name == SafeTensors.MetadataKey)
                     ParseMetadata(property.Value, metadata);
+                else if (entries.Count == SafeTensors.MaxTensorCount)
+                    throw Invalid($"the header lists more than {SafeTensors.MaxTensorCount:N0} tensors, the most Backprop reads");
                 else
                     entries.Add(ParseEntry(property.Name, property.Value, dataLength));
             }
             // As the reference reader does: order by byte range, then check they tile the buffer.
             entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
             return (entries, metadata);
+        }
+    }
+
+    /// <summary>
+    /// Counts the header's top-level names in one streaming pass, before the header is parsed
+    /// into a document: a document of millions of entries costs far more memory than the text.
+    /// JSON errors are left to the full parse, which reports them.
+    /// </summary>
+    private void CountEntries(byte[] header)
+    {
+        var reader = new Utf8JsonReader(header);
+        int names = 0;
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && ++names > SafeTensors.MaxTensorCount + 1)
+                    throw Invalid($"the header lists more than {SafeTensors.MaxTensorCount:N0} tensors, the most Backprop reads");
+            }
+        }
+        catch (JsonException)
+        {
+            // reported, with its position, by JsonDocument.Parse
         }
     }
 

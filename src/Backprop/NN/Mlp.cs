@@ -18,15 +18,17 @@ public sealed class Mlp : Sequential
     {
         ArgumentNullException.ThrowIfNull(sizes);
         if (sizes.Count < 2) throw new ArgumentException($"Mlp: need at least an input and an output size, got [{string.Join(",", sizes)}]", nameof(sizes));
+        if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, $"Mlp: dropout must be in [0, 1), got {dropout}");
         Sizes = [.. sizes];
         Activation = activation;
+        Dropout = dropout;
         for (int i = 0; i + 1 < sizes.Count; i++)
         {
             Add(new Linear(sizes[i], sizes[i + 1], random));
             if (i + 2 < sizes.Count)
             {
                 Add(new Activation(activation));
-                if (dropout > 0) Add(new Dropout(dropout, random));
+                if (dropout > 0) Add(new NN.Dropout(dropout, random));
             }
         }
     }
@@ -36,4 +38,16 @@ public sealed class Mlp : Sequential
 
     /// <summary>The activation between layers.</summary>
     public ActivationKind Activation { get; }
+
+    /// <summary>The dropout probability after each hidden activation (0: no dropout layers, so parameter names step by 2, else by 3).</summary>
+    public double Dropout { get; }
+
+    /// <summary>
+    /// The position in the <see cref="Sequential"/> of Linear layer <paramref name="layer"/>, the
+    /// prefix of its parameter names (<c>0.weight</c>, then <c>2.weight</c>, or <c>3.weight</c>
+    /// with dropout layers between).
+    /// </summary>
+    /// <param name="layer">The Linear layer, from 0.</param>
+    /// <param name="dropout">Whether dropout layers sit between the Linear layers.</param>
+    public static int LinearIndex(int layer, bool dropout) => layer * (dropout ? 3 : 2);
 }

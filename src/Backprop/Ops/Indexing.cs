@@ -127,7 +127,7 @@ public partial class Tensor
         {
             long v = values[p];
             if (v < 0 || v >= _shape[dim])
-                throw new IndexOutOfRangeException($"{op}: index {v} is out of range for dimension {dim} of size {_shape[dim]}");
+                throw new IndexOutOfRangeException($"{op}: index {v} at position {p} of the index is out of range for dimension {dim} of size {_shape[dim]} (0 .. {_shape[dim] - 1})");
             int target = 0;
             for (int k = 0; k < rank; k++) target += (k == dim ? (int)v : position[k]) * strides[k];
             visit(target, p);

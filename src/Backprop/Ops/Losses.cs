@@ -90,9 +90,21 @@ public static class Losses
         Tensor labels = targets.Rank == 0 ? targets.Reshape(1) : targets;
         if (scores.Rank != 2 || labels.Rank != 1 || scores.Shape[0] != labels.Shape[0])
             throw new ArgumentException($"{op}: input {ShapeMath.Format(logProbabilities.ShapeArray)} and targets {ShapeMath.Format(targets.ShapeArray)} do not match; expected [N,C] and [N]");
+        CheckLabels(op, labels, scores.Shape[1]);
         Tensor picked = scores.Gather(1, labels.Reshape(-1, 1)).Reshape(-1);
         Tensor nll = -picked;
         return logProbabilities.Rank == 1 ? nll.Reshape() : nll;
+    }
+
+    /// <summary>Every label must be a class the scores have; the error names the first that is not, its example and the number of classes.</summary>
+    private static void CheckLabels(string op, Tensor labels, int classes)
+    {
+        long[] values = labels.ToArray<long>();
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] < 0 || values[i] >= classes)
+                throw new IndexOutOfRangeException($"{op}: label {values[i]} (example {i}) is out of range for {classes} classes (0 .. {classes - 1})");
+        }
     }
 
     private static Tensor Reduce(Tensor losses, Reduction reduction) => reduction switch

@@ -173,14 +173,14 @@ public sealed class GraphCommandTests : IDisposable
 
     [Theory]
     [InlineData(CommandLine.Usage, "syntax error at column 9: expected ')'", "graph", "(w*x + b", "--set", "w=1,x=2,b=3")]
-    [InlineData(CommandLine.Failed, "no value for variables 'q', 'z'", "graph", "w*q + z", "--set", "w=1")]
-    [InlineData(CommandLine.Failed, "--set: 'w0.5' is not NAME=NUMBER", "graph", "w", "--set", "w0.5")]
-    [InlineData(CommandLine.Failed, "--set: 'abc' in 'w=abc' is not a number", "graph", "w", "--set", "w=abc")]
-    [InlineData(CommandLine.Failed, "--set: 'w' is set twice", "graph", "w", "--set", "w=1,w=2")]
-    [InlineData(CommandLine.Failed, "--set: 'y' does not appear", "graph", "w", "--set", "w=1,y=2")]
-    [InlineData(CommandLine.Failed, "'.jpg'", "graph", "--chapter", "--out", "g.jpg")]
-    [InlineData(CommandLine.Failed, "give an expression", "graph")]
-    [InlineData(CommandLine.Failed, "not both", "graph", "x", "--chapter")]
+    [InlineData(CommandLine.Usage, "no value for variables 'q', 'z'", "graph", "w*q + z", "--set", "w=1")]
+    [InlineData(CommandLine.Usage, "--set: 'w0.5' is not NAME=NUMBER", "graph", "w", "--set", "w0.5")]
+    [InlineData(CommandLine.Usage, "--set: 'abc' in 'w=abc' is not a number", "graph", "w", "--set", "w=abc")]
+    [InlineData(CommandLine.Usage, "--set: 'w' is set twice", "graph", "w", "--set", "w=1,w=2")]
+    [InlineData(CommandLine.Usage, "--set: 'y' does not appear", "graph", "w", "--set", "w=1,y=2")]
+    [InlineData(CommandLine.Usage, "'.jpg'", "graph", "--chapter", "--out", "g.jpg")]
+    [InlineData(CommandLine.Usage, "give an expression", "graph")]
+    [InlineData(CommandLine.Usage, "not both", "graph", "x", "--chapter")]
     public void BadInputFailsWithOneLine(int expectedCode, string message, params string[] args)
     {
         string[] full = args.Contains("--out") ? args : [.. args, "--out", Path.Combine(_dir, "g.dot")];

@@ -63,6 +63,9 @@ public sealed class IdxArrayTests : IDisposable
     public void HostileCompressedFilesAreRefusedQuicklyWithAClearMessage(string name, byte[] bytes, string expected)
     {
         if (bytes.Length == 0) expected = "empty";
+        // A compressed file's size is unknown until it is decompressed, so a header that declares
+        // more than the limit is refused on its word, before any decompression.
+        else if (name is "2^32-1 images in a small file" or "2^31 labels in a small file" or "sizes that overflow 64 bits") expected = "more than the limit of 256 MiB";
         AssertRefused(_folder.Write(name.Replace(' ', '-') + ".gz", bytes, gzip: true), expected.Replace(" follow the header", " follow the header (decompressed)"));
     }
 

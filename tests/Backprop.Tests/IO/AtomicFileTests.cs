@@ -40,4 +40,36 @@ public sealed class AtomicFileTests : IDisposable
         IOException e = Assert.Throws<IOException>(() => AtomicFile.WriteAllText(path, "x"));
         Assert.Contains(path, e.Message);
     }
+
+    [Fact]
+    public void ALeftoverOfAKilledWriterIsRemovedOnTheNextWrite()
+    {
+        string path = Path.Combine(_dir, "model.safetensors");
+        int deadPid = FindUnusedPid();
+        string stale = Path.Combine(_dir, $".model.safetensors.{deadPid}.{Guid.NewGuid():N}.tmp");
+        string live = Path.Combine(_dir, $".model.safetensors.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string foreign = Path.Combine(_dir, ".model.safetensors.mine.tmp");
+        File.WriteAllBytes(stale, new byte[1000]);
+        File.WriteAllBytes(live, []);
+        File.WriteAllBytes(foreign, []);
+        AtomicFile.WriteAllText(path, "new");
+        Assert.False(File.Exists(stale), "the killed writer's temporary file");
+        Assert.True(File.Exists(live), "a running writer's file is left alone");
+        Assert.True(File.Exists(foreign), "a file not of our naming is left alone");
+    }
+
+    private static int FindUnusedPid()
+    {
+        for (int pid = 4_000_000; ; pid--)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+            }
+            catch (ArgumentException)
+            {
+                return pid;
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Backprop.Training;
 using System.Buffers.Binary;
 using Backprop.Plots;
 using SkiaSharp;

@@ -1,4 +1,4 @@
-namespace Backprop.Plots;
+namespace Backprop.Training;
 
 /// <summary>What one epoch of training measured: loss and accuracy on the training split and, when there is one, the test split.</summary>
 /// <param name="Epoch">The epoch's number (1 for the first, or 0: any numbering, increasing from epoch to epoch).</param>

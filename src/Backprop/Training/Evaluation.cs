@@ -2,7 +2,7 @@ using Backprop.Memory;
 using Backprop.Data;
 using Backprop.NN;
 
-namespace Backprop.Cli.Training;
+namespace Backprop.Training;
 
 /// <summary>Loss and accuracy of a model on a data set, computed without recording a graph.</summary>
 public static class Evaluation
@@ -38,7 +38,22 @@ public static class Evaluation
         return (lossSum / data.Count, (double)correct / data.Count);
     }
 
+    /// <summary>Loss and accuracy of <paramref name="model"/> on the training and (when given) test data, as one epoch's metrics.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="train">The training examples.</param>
+    /// <param name="test">The test examples, or null.</param>
+    /// <param name="epoch">The number the metrics carry.</param>
+    public static EpochMetrics Epoch(Module model, Dataset train, Dataset? test, int epoch)
+    {
+        (double trainLoss, double trainAccuracy) = Measure(model, train);
+        (double? testLoss, double? testAccuracy) = (null, null);
+        if (test is not null) (testLoss, testAccuracy) = Measure(model, test);
+        return new EpochMetrics(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy);
+    }
+
     /// <summary>The mean loss of one batch's outputs and how many it classified right.</summary>
+    /// <param name="output">The model's outputs, [N, classes] logits or [N, 1] hinge scores.</param>
+    /// <param name="labels">The classes, Int64 [N].</param>
     public static (double Loss, long Correct) Score(Tensor output, Tensor labels)
     {
         long[] truth = labels.ToArray<long>();
@@ -59,6 +74,8 @@ public static class Evaluation
     }
 
     /// <summary>Labels 0/1 as hinge targets -1/+1, shaped [N, 1].</summary>
+    /// <param name="labels">The classes, Int64 [N].</param>
+    /// <param name="dtype">The element type of the targets.</param>
     public static Tensor SignsOf(Tensor labels, DType dtype) =>
         Tensor.FromArray(labels.ToArray<long>().Select(l => l == 1 ? 1.0 : -1.0).ToArray(), labels.Shape[0], 1).To(dtype);
 }

@@ -1,0 +1,67 @@
+using Backprop.Cli.Commands;
+using Backprop.Diagnostics;
+using Backprop.NN;
+using Backprop.Optim;
+using Backprop.Random;
+using Backprop.Training;
+
+namespace Backprop.Cli.Training;
+
+/// <summary>Turns the options of <c>backprop train</c> into a model and the library's <see cref="TrainingTask"/> for it.</summary>
+public static class TrainSetup
+{
+    /// <summary>The model and the task that trains it.</summary>
+    /// <param name="Task">What the <see cref="Trainer"/> steps.</param>
+    /// <param name="Model">The trained model, once the run ends (the scalar engine's is converted to a tensor MLP).</param>
+    /// <param name="GradFlow">The gradient-flow recorder, or null.</param>
+    public sealed record Setup(TrainingTask Task, Func<Mlp> Model, GradientFlowRecorder? GradFlow);
+
+    /// <summary>The number of outputs a model needs for <paramref name="data"/>: one per class seen in either split.</summary>
+    /// <param name="data">The data.</param>
+    public static int Classes(DataSource data) => Math.Max(data.Train.Classes, data.Test?.Classes ?? 0);
+
+    /// <summary>The layer widths of the model for <paramref name="options"/> and <paramref name="data"/>.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="data">The data.</param>
+    public static int[] Sizes(TrainOptions options, DataSource data) =>
+        [data.Train.FeatureCount, .. options.Hidden, options.Engine == "scalar" ? 1 : Classes(data)];
+
+    /// <summary>Builds the model, its optimizer and schedule, and the task.</summary>
+    /// <param name="options">The options (already validated).</param>
+    /// <param name="data">The data.</param>
+    public static Setup Create(TrainOptions options, DataSource data)
+    {
+        var random = new NumpyRandom(options.Seed);
+        if (options.Engine == "scalar")
+        {
+            var scalar = new ScalarTrainingTask(data.Train, data.Test, options.Hidden, options.LearningRate ?? 1.0, options.Epochs, options.BatchSize, random);
+            return new Setup(scalar, scalar.ToTensorModel, null);
+        }
+        var model = new Mlp(Sizes(options, data), options.Activation, random, options.Dropout);
+        Optimizer optimizer = CreateOptimizer(options.Optimizer, model.Parameters(), options.LearningRate);
+        int batchSize = options.BatchSize <= 0 ? data.Train.Count : options.BatchSize;
+        int stepsPerEpoch = (int)(((long)data.Train.Count + batchSize - 1) / batchSize);
+        GradientFlowRecorder? gradFlow = options.GradFlowEvery > 0 ? GradientFlow.Attach(model) : null;
+        var task = new ModuleTrainingTask(model, optimizer, data.Train, data.Test, batchSize, options.Seed + 1)
+        {
+            Schedule = options.Schedule == "cosine" ? new CosineSchedule(optimizer, options.Epochs * stepsPerEpoch) : null,
+            GradientFlow = gradFlow,
+            GradientFlowEvery = Math.Max(1, options.GradFlowEvery),
+        };
+        return new Setup(task, () => model, gradFlow);
+    }
+
+    /// <summary>The optimizer named on the command line, with PyTorch's default rates (SGD: 0.1 with momentum 0.9).</summary>
+    /// <param name="name">sgd, adam, adamw or rmsprop.</param>
+    /// <param name="parameters">What it updates.</param>
+    /// <param name="learningRate">The rate, or null for the default.</param>
+    /// <exception cref="UsageException">An unknown name.</exception>
+    public static Optimizer CreateOptimizer(string name, IEnumerable<Tensor> parameters, double? learningRate) => name.ToLowerInvariant() switch
+    {
+        "sgd" => new Sgd(parameters, learningRate ?? 0.1, momentum: 0.9),
+        "adam" => new Adam(parameters, learningRate ?? 1e-3),
+        "adamw" => new AdamW(parameters, learningRate ?? 1e-3),
+        "rmsprop" => new RmsProp(parameters, learningRate ?? 1e-3),
+        _ => throw new UsageException($"--optimizer: unknown optimizer '{ConsoleText.Printable(name, 40)}' (expected sgd, adam, adamw or rmsprop)"),
+    };
+}

@@ -1,0 +1,33 @@
+namespace Backprop.Cli.Training;
+
+/// <summary>A generous estimate of the memory a training run needs, checked before it starts.</summary>
+public static class TrainingMemory
+{
+    /// <summary>Bytes a scalar-engine node takes with its share of the graph's bookkeeping (measured: about 150; rounded up).</summary>
+    private const double BytesPerValue = 200;
+
+    /// <summary>
+    /// Tensor engine: weights, gradients, two optimizer states and the copy kept for divergence
+    /// (float32 each), plus activations and their gradients for a training batch and an
+    /// evaluation batch of 1,000. Scalar engine: one <see cref="Value"/> per multiply and add of a
+    /// step's forward pass, plus the inputs held as values.
+    /// </summary>
+    /// <param name="options">The run's options.</param>
+    /// <param name="data">The data (already in memory, so not counted).</param>
+    /// <param name="sizes">The layer widths.</param>
+    /// <returns>Bytes, as a double (settings can overflow a long).</returns>
+    public static double Estimate(TrainOptions options, DataSource data, int[] sizes)
+    {
+        double weights = 0, units = 0;
+        for (int i = 0; i + 1 < sizes.Length; i++)
+        {
+            weights += ((double)sizes[i] + 1) * sizes[i + 1];
+            units += sizes[i + 1];
+        }
+        double batch = options.BatchSize <= 0 ? data.Train.Count : Math.Min(options.BatchSize, data.Train.Count);
+        if (options.Engine == "scalar")
+            return BytesPerValue * (2 * weights * batch + (double)data.Train.Count * data.Train.FeatureCount);
+        double activations = (batch + 1000) * (units + sizes[0]) * 4 * 4;
+        return weights * 4 * 5 + activations;
+    }
+}

@@ -1,0 +1,127 @@
+using Backprop.Data;
+using Backprop.Diagnostics;
+using Backprop.Memory;
+using Backprop.NN;
+using Backprop.Optim;
+
+namespace Backprop.Training;
+
+/// <summary>
+/// Training a tensor <see cref="Module"/>: shuffled mini-batches, a loss (cross entropy unless
+/// told otherwise), an optimizer, an optional learning-rate schedule stepped after every update,
+/// and optional gradient-flow statistics.
+/// </summary>
+public sealed class ModuleTrainingTask : TrainingTask
+{
+    private readonly Module _model;
+    private readonly Optimizer _optimizer;
+    private readonly Dataset _train;
+    private readonly Dataset? _test;
+    private readonly DataLoader _loader;
+    private readonly Func<Tensor, Tensor, Tensor> _loss;
+    private readonly Parameter[] _parameters;
+    private Tensor[]? _saved;
+    private IEnumerator<Batch>? _batches;
+    private bool _recording;
+
+    /// <summary>Sets up the task.</summary>
+    /// <param name="model">The model to train.</param>
+    /// <param name="optimizer">The optimizer over the model's parameters.</param>
+    /// <param name="train">The training examples.</param>
+    /// <param name="test">The test examples scored after each epoch, or null.</param>
+    /// <param name="batchSize">Examples per step (at least 1).</param>
+    /// <param name="shuffleSeed">Seed of the batch order.</param>
+    /// <param name="loss">The loss of a batch's outputs against its labels; null for <see cref="Losses.CrossEntropy"/>.</param>
+    public ModuleTrainingTask(Module model, Optimizer optimizer, Dataset train, Dataset? test, int batchSize, uint shuffleSeed,
+        Func<Tensor, Tensor, Tensor>? loss = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        _train = train ?? throw new ArgumentNullException(nameof(train));
+        _test = test;
+        _loader = new DataLoader(train, batchSize, shuffle: true, seed: shuffleSeed);
+        _loss = loss ?? ((output, labels) => Losses.CrossEntropy(output, labels));
+        _parameters = [.. model.Parameters()];
+    }
+
+    /// <summary>A schedule stepped after every update, or null.</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>A recorder attached to the model (<see cref="GradientFlow.Attach"/>), or null.</summary>
+    public GradientFlowRecorder? GradientFlow { get; init; }
+
+    /// <summary>Record gradient flow every this many steps (from step 0), when <see cref="GradientFlow"/> is set.</summary>
+    public int GradientFlowEvery { get; init; } = 1;
+
+    /// <inheritdoc/>
+    public override int StepsPerEpoch => _loader.BatchCount;
+
+    /// <inheritdoc/>
+    public override void BeginEpoch(int epoch)
+    {
+        _model.Train();
+        _batches?.Dispose();
+        _batches = _loader.GetEnumerator();
+    }
+
+    /// <inheritdoc/>
+    public override double ComputeGradients(int epoch, int step, int globalStep)
+    {
+        // The batch (fetched inside, so that its memory is the step's), the activations and the
+        // backward pass's temporaries go back to the buffer pool when the step ends; what lives
+        // on (parameters, their gradients, optimizer state) the library keeps outside scopes.
+        using TensorScope scope = Tensor.Scope();
+        if (_batches is null || !_batches.MoveNext())
+            throw new InvalidOperationException($"ModuleTrainingTask: step {step + 1} of epoch {epoch} has no batch (BeginEpoch not called?)");
+        Batch batch = _batches.Current;
+        _optimizer.ZeroGrad();
+        Tensor loss = _loss(_model.Forward(batch.Features), batch.Labels);
+        loss.Backward();
+        _recording = GradientFlow is not null && globalStep % Math.Max(1, GradientFlowEvery) == 0;
+        if (_recording) GradientFlow!.RecordGradients(globalStep);
+        return loss.Item();
+    }
+
+    /// <inheritdoc/>
+    public override void Update(int globalStep)
+    {
+        _optimizer.Step();
+        if (_recording) GradientFlow!.RecordUpdate(globalStep);
+        Schedule?.Step();
+    }
+
+    /// <inheritdoc/>
+    public override EpochMetrics Evaluate(int epoch) => Evaluation.Epoch(_model, _train, _test, epoch);
+
+    /// <inheritdoc/>
+    public override void RememberWeights()
+    {
+        _saved ??= [.. _parameters.Select(p => Tensor.ZerosLike(p).KeepBeyondScopes())];
+        using (Autograd.NoGrad())
+        {
+            for (int i = 0; i < _parameters.Length; i++) _saved[i].CopyFrom(_parameters[i]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void RestoreWeights()
+    {
+        if (_saved is null) return; // nothing was remembered: the initial weights are still in place
+        using (Autograd.NoGrad())
+        {
+            for (int i = 0; i < _parameters.Length; i++) _parameters[i].CopyFrom(_saved[i]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override bool WeightsAreFinite() =>
+        _parameters.All(p => p.DType == DType.Float64 ? p.ToArray<double>().All(double.IsFinite) : p.ToFloatArray().All(float.IsFinite));
+
+    /// <inheritdoc/>
+    public override void End()
+    {
+        _batches?.Dispose();
+        _batches = null;
+        _model.Eval();
+    }
+}
