@@ -209,9 +209,15 @@ public class FusedOptimizerTests
         foreach (Optimizer optimizer in new Optimizer[] { new Adam([w, b]), new AdamW([w, b]), new Sgd([w, b], 0.1, momentum: 0.9, weightDecay: 1e-4), new RmsProp([w, b], centered: true, momentum: 0.5) })
         {
             optimizer.Step(); // creates the state
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            optimizer.Step();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            // The least of five steps: a one-off allocation by the runtime on this thread (seen
+            // once in a full parallel test run) is not the step's.
+            long allocated = long.MaxValue;
+            for (int r = 0; r < 5; r++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                optimizer.Step();
+                allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
             Assert.True(allocated < 1024, $"{optimizer.GetType().Name}: a step allocated {allocated} bytes");
         }
     }
