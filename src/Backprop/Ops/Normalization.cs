@@ -63,17 +63,28 @@ public partial class Tensor
     {
         DTypes.RequireFloat("Dropout", this);
         Tensor keep = Uninitialized(DType, (int[])_shape.Clone());
+        Span<double> draws = stackalloc double[256];
         if (DType == DType.Float32)
         {
             float threshold = (float)p, scale = 1f / (float)(1 - p);
-            Span<float> mask = keep.Span<float>();
-            for (int i = 0; i < mask.Length; i++) mask[i] = (float)random.NextDouble() > threshold ? scale : 0f;
+            for (Span<float> mask = keep.Span<float>(); !mask.IsEmpty;)
+            {
+                Span<double> u = draws[..Math.Min(draws.Length, mask.Length)];
+                random.NextDoubles(u);
+                for (int i = 0; i < u.Length; i++) mask[i] = (float)u[i] > threshold ? scale : 0f;
+                mask = mask[u.Length..];
+            }
         }
         else
         {
             double scale = 1 / (1 - p);
-            Span<double> mask = keep.Span<double>();
-            for (int i = 0; i < mask.Length; i++) mask[i] = random.NextDouble() > p ? scale : 0;
+            for (Span<double> mask = keep.Span<double>(); !mask.IsEmpty;)
+            {
+                Span<double> u = draws[..Math.Min(draws.Length, mask.Length)];
+                random.NextDoubles(u);
+                for (int i = 0; i < u.Length; i++) mask[i] = u[i] > p ? scale : 0;
+                mask = mask[u.Length..];
+            }
         }
         return keep;
     }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Backprop.Random;
 
 /// <summary>
@@ -69,6 +71,68 @@ public sealed class NumpyRandom
     }
 
     /// <summary>
+    /// Fills <paramref name="destination"/> with the next uniform doubles, exactly the numbers
+    /// as many <see cref="NextDouble"/> calls would return, several times faster: the 32-bit
+    /// outputs are tempered a block at a time with SIMD, then paired.
+    /// </summary>
+    /// <param name="destination">Where the draws go; empty draws nothing.</param>
+    public void NextDoubles(Span<double> destination)
+    {
+        Span<uint> bits = stackalloc uint[512];
+        while (!destination.IsEmpty)
+        {
+            int count = Math.Min(destination.Length, bits.Length / 2);
+            NextUInt32s(bits[..(2 * count)]);
+            for (int i = 0; i < count; i++)
+                destination[i] = ((bits[2 * i] >> 5) * 67108864.0 + (bits[2 * i + 1] >> 6)) / 9007199254740992.0;
+            destination = destination[count..];
+        }
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with the next 32-bit outputs, as many <see cref="NextUInt32"/> calls would.</summary>
+    /// <param name="destination">Where the outputs go.</param>
+    public void NextUInt32s(Span<uint> destination)
+    {
+        while (!destination.IsEmpty)
+        {
+            if (_pos == StateSize) Twist();
+            int take = Math.Min(StateSize - _pos, destination.Length);
+            Temper(_key.AsSpan(_pos, take), destination[..take]);
+            _pos += take;
+            destination = destination[take..];
+        }
+    }
+
+    /// <summary>MT19937's tempering of each state word (the same four steps as <see cref="NextUInt32"/>).</summary>
+    private static void Temper(ReadOnlySpan<uint> state, Span<uint> output)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var b = Vector256.Create(0x9D2C5680u);
+            var c = Vector256.Create(0xEFC60000u);
+            for (; i <= state.Length - Vector256<uint>.Count; i += Vector256<uint>.Count)
+            {
+                Vector256<uint> y = Vector256.Create(state.Slice(i, Vector256<uint>.Count));
+                y ^= y >>> 11;
+                y ^= (y << 7) & b;
+                y ^= (y << 15) & c;
+                y ^= y >>> 18;
+                y.CopyTo(output.Slice(i, Vector256<uint>.Count));
+            }
+        }
+        for (; i < state.Length; i++)
+        {
+            uint y = state[i];
+            y ^= y >> 11;
+            y ^= (y << 7) & 0x9D2C5680;
+            y ^= (y << 15) & 0xEFC60000;
+            y ^= y >> 18;
+            output[i] = y;
+        }
+    }
+
+    /// <summary>
     /// A standard normal draw, as <c>np.random.randn()</c> returns (numpy's <c>legacy_gauss</c>:
     /// the Marsaglia polar method). Each accepted pair yields two draws; the second is cached
     /// and returned by the next call.
@@ -118,7 +182,7 @@ public sealed class NumpyRandom
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         var draws = new double[n];
-        for (int i = 0; i < n; i++) draws[i] = NextDouble();
+        NextDoubles(draws);
         return draws;
     }
 
@@ -175,11 +239,22 @@ public sealed class NumpyRandom
 
     private void Twist()
     {
-        for (int i = 0; i < StateSize; i++)
+        // The reference implementation's three loops (no modulo per element): positions whose
+        // partner i + 397 lies ahead, those where it wraps, and the last, which pairs with 0.
+        Span<uint> key = _key;
+        int i = 0;
+        for (; i < StateSize - Shift; i++)
         {
-            uint y = (_key[i] & UpperMask) | (_key[(i + 1) % StateSize] & LowerMask);
-            _key[i] = _key[(i + Shift) % StateSize] ^ (y >> 1) ^ ((y & 1) != 0 ? MatrixA : 0u);
+            uint y = (key[i] & UpperMask) | (key[i + 1] & LowerMask);
+            key[i] = key[i + Shift] ^ (y >> 1) ^ ((0u - (y & 1)) & MatrixA);
         }
+        for (; i < StateSize - 1; i++)
+        {
+            uint y = (key[i] & UpperMask) | (key[i + 1] & LowerMask);
+            key[i] = key[i + Shift - StateSize] ^ (y >> 1) ^ ((0u - (y & 1)) & MatrixA);
+        }
+        uint last = (key[StateSize - 1] & UpperMask) | (key[0] & LowerMask);
+        key[StateSize - 1] = key[Shift - 1] ^ (last >> 1) ^ ((0u - (last & 1)) & MatrixA);
         _pos = 0;
     }
 }

@@ -93,4 +93,26 @@ public class NumpyRandomTests
         Assert.Throws<ArgumentOutOfRangeException>(() => random.Rand(-1));
         Assert.Empty(random.Randn(0));
     }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(0, 311)]
+    [InlineData(1, 312)]
+    [InlineData(3, 1000)]
+    [InlineData(623, 5000)]
+    public void BulkDrawsAreTheSequentialDrawsBitForBit(int skipped, int count)
+    {
+        // Start mid-block (skipped outputs) and cross several 624-word twists.
+        var one = new NumpyRandom(42);
+        var bulk = new NumpyRandom(42);
+        for (int i = 0; i < skipped; i++) { one.NextUInt32(); bulk.NextUInt32(); }
+        double[] expected = [.. Enumerable.Range(0, count).Select(_ => one.NextDouble())];
+        var actual = new double[count];
+        bulk.NextDoubles(actual);
+        Assert.Equal(expected, actual);
+        Assert.Equal(one.NextUInt32(), bulk.NextUInt32()); // and both end in the same state
+        uint[] words = new uint[count], wordsExpected = [.. Enumerable.Range(0, count).Select(_ => one.NextUInt32())];
+        bulk.NextUInt32s(words);
+        Assert.Equal(wordsExpected, words);
+    }
 }
