@@ -197,13 +197,18 @@ public static class GradientFlowPlots
     /// <param name="path">The PNG file to write; its folder is created when missing, the file replaced.</param>
     /// <param name="runs">Each run's legend label and mean |grad| per layer, input first.</param>
     /// <param name="title">The figure's title.</param>
+    /// <param name="layerNames">
+    /// The layers' names, input first, to label the x axis with (the names tables and verdicts use, such as a
+    /// Sequential's "0", "2", …); null labels the positions 0, 1, ….
+    /// </param>
     /// <exception cref="ArgumentNullException">An argument, a label or a list of values is null.</exception>
     /// <exception cref="ArgumentException">
     /// <paramref name="path"/> is empty or names a folder; <paramref name="runs"/> is empty, or no run has a finite,
     /// positive value to draw.
     /// </exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
-    public static void SaveComparison(string path, IReadOnlyList<(string Label, IReadOnlyList<double> MeanAbsGrad)> runs, string title = "Mean |grad| per layer")
+    public static void SaveComparison(string path, IReadOnlyList<(string Label, IReadOnlyList<double> MeanAbsGrad)> runs, string title = "Mean |grad| per layer",
+        IReadOnlyList<string>? layerNames = null)
     {
         string fullPath = PlotStyle.ValidatePath(path);
         ArgumentNullException.ThrowIfNull(runs);
@@ -217,8 +222,14 @@ public static class GradientFlowPlots
         }
         if (!runs.Any(r => r.MeanAbsGrad.Any(Plottable)))
             throw new ArgumentException($"{nameof(SaveComparison)}: no run has a finite, positive mean |grad| to draw on a log scale", nameof(runs));
+        using Plot plot = ComparisonPlot(runs, title, layerNames);
+        PlotStyle.Save(plot, fullPath, Width, Height);
+    }
 
-        using Plot plot = PlotStyle.NewPlot(title, "Layer (0 = input)", "Mean |gradient| (log scale)");
+    /// <summary>The figure <see cref="SaveComparison"/> saves (arguments already checked).</summary>
+    internal static Plot ComparisonPlot(IReadOnlyList<(string Label, IReadOnlyList<double> MeanAbsGrad)> runs, string title, IReadOnlyList<string>? layerNames)
+    {
+        Plot plot = PlotStyle.NewPlot(title, layerNames is null ? "Layer (0 = input)" : "Layer (input first)", "Mean |gradient| (log scale)");
         var logs = new List<double>();
         int widest = 1;
         for (int r = 0; r < runs.Count; r++)
@@ -239,12 +250,21 @@ public static class GradientFlowPlots
         double low = logs.Min(), high = logs.Max();
         double yMargin = 0.05 * Math.Max(high - low, 1);
         double xMargin = 0.05 * Math.Max(widest - 1, 1);
-        plot.Axes.Bottom.TickGenerator = new MaxNTickGenerator { Integer = true };
+        if (layerNames is null)
+        {
+            plot.Axes.Bottom.TickGenerator = new MaxNTickGenerator { Integer = true };
+        }
+        else
+        {
+            int every = Math.Max(1, (int)Math.Ceiling(layerNames.Count / 24.0));
+            int[] shown = [.. Enumerable.Range(0, layerNames.Count).Where(i => i % every == 0)];
+            plot.Axes.Bottom.SetTicks([.. shown.Select(i => (double)i)], [.. shown.Select(i => layerNames[i])]);
+        }
         plot.Axes.Left.TickGenerator = new LogDecadeTickGenerator();
         plot.Axes.SetLimits(-xMargin, widest - 1 + xMargin, low - yMargin, high + yMargin);
         PlotStyle.ShowGrid(plot, minor: true);
         plot.ShowLegend(Alignment.LowerRight);
-        PlotStyle.Save(plot, fullPath, Width, Height);
+        return plot;
     }
 
     /// <summary>Whether a value can be drawn on a log scale.</summary>

@@ -96,7 +96,8 @@ public static class GradFlowCommand
             GradientFlowPlots.SaveComparison(
                 overlay,
                 [.. runs.Select(r => (r.Label, (IReadOnlyList<double>)[.. r.Step.Layers.Select(l => l.MeanAbsGrad)]))],
-                $"Mean |grad| per layer: {depth} layers, width {width}");
+                $"Mean |grad| per layer: {depth} layers, width {width}",
+                [.. run.Step.Layers.Select(l => l.Name)]);
             console.WriteLine($"wrote {overlay}");
         }
         return 0;

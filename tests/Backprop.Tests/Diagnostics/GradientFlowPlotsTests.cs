@@ -68,4 +68,17 @@ public sealed class GradientFlowPlotsTests : IDisposable
             GradientFlowPlots.SaveUpdateRatios(png, [new GradientFlowStep(0, [Layer(0, 1, -3)]), new GradientFlowStep(1, [Layer(0, 1, -3), Layer(1, 1, -3)])])).Message);
         Assert.Throws<ArgumentException>(() => GradientFlowPlots.SaveComparison(png, []));
     }
+
+    [Fact]
+    public void TheComparisonNamesItsLayersAsTheTablesDo()
+    {
+        // gradflow's tables and verdicts name a Sequential's Linear layers "0", "2", …; the
+        // comparison's x axis must say the same, not the positions 0, 1, ….
+        (string, IReadOnlyList<double>)[] runs = [("sigmoid", [1e-9, 1e-5, 1e-2]), ("relu", [0.1, 0.1, 0.1])];
+        using ScottPlot.Plot plot = Backprop.Plots.GradientFlowPlots.ComparisonPlot(runs, "t", ["0", "2", "4"]);
+        using (plot.GetImage(800, 500)) { } // ticks are laid out when the figure is drawn
+        var ticks = Assert.IsType<ScottPlot.TickGenerators.NumericManual>(plot.Axes.Bottom.TickGenerator);
+        Assert.Equal(["0", "2", "4"], ticks.Ticks.Select(t => t.Label));
+        Assert.Equal([0.0, 1.0, 2.0], ticks.Ticks.Select(t => t.Position));
+    }
 }
