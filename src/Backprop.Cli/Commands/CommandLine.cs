@@ -36,8 +36,13 @@ public static class CommandLine
         ParseResult parsed = root.Parse(HelpAndVersion(args));
         if (parsed.Errors.Count > 0)
         {
-            // Some parse errors span several lines (a list of allowed values); the rule is one line.
-            string message = string.Join(" ", parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            // `backprop frobnicate` yields "Required command was not provided" first; the error that
+            // names the unknown word says more. Some errors span several lines (a list of allowed
+            // values); the rule is one line.
+            System.CommandLine.Parsing.ParseError first = parsed.UnmatchedTokens.Count > 0 && parsed.CommandResult.Command == root
+                ? parsed.Errors.FirstOrDefault(e => e.Message.Contains(parsed.UnmatchedTokens[0], StringComparison.Ordinal)) ?? parsed.Errors[0]
+                : parsed.Errors[0];
+            string message = string.Join(" ", first.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             error.WriteLine($"backprop: {ConsoleText.Printable(message, ErrorLine.MaxLength)} (see 'backprop --help')");
             return Usage;
         }

@@ -26,6 +26,8 @@ public sealed class CliErrorTests
     [InlineData("train --data moons --engine scalar --optimizer adam", "the scalar engine uses SGD only")]
     [InlineData("train --data moons --engine scalar --schedule cosine", "--schedule cosine works with the tensor engine only")]
     [InlineData("train --data spirals --engine scalar", "binary classifiers")]
+    [InlineData("frobnicate", "Unrecognized command or argument 'frobnicate'")]
+    [InlineData("--lr 0.1", "Unrecognized command or argument '--lr'")]
     public void BadArgumentsAreOneUsageLine(string commandLine, string expected)
     {
         (int code, _, string error) = Support.Cli.Run(commandLine.Split(' '));
