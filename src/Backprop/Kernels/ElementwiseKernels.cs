@@ -86,6 +86,22 @@ internal readonly struct GreaterKernel : IBinaryKernel
         => Masks.Compare<T, Less>(y, x, d);
 }
 
+/// <summary>x where y &gt; 0, else 0: ReLU's backward (x the incoming gradient, y ReLU's input) in one pass.</summary>
+internal readonly struct KeepWherePositiveKernel : IBinaryKernel
+{
+    public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+        => Masks.KeepWherePositive(x, y, d);
+    public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (y > T.Zero) x.CopyTo(d);
+        else d.Clear();
+    }
+    public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < d.Length; i++) d[i] = y[i] > T.Zero ? x : T.Zero;
+    }
+}
+
 /// <summary>1 where x == y, else 0 (a mask; not differentiable).</summary>
 internal readonly struct EqualKernel : IBinaryKernel
 {

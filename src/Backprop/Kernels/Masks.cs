@@ -69,4 +69,23 @@ internal static class Masks
         }
         for (; i < d.Length; i++) d[i] = TCompare.Scalar(x[i], y) ? T.One : T.Zero;
     }
+
+    /// <summary>
+    /// <c>d[i] = y[i] &gt; 0 ? x[i] : 0</c> (+0, whatever x[i] is, infinite or NaN included): the
+    /// comparison's all-ones lanes keep x's bits, the others clear them.
+    /// </summary>
+    public static void KeepWherePositive<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref T xs = ref MemoryMarshal.GetReference(x), ys = ref MemoryMarshal.GetReference(y), ds = ref MemoryMarshal.GetReference(d);
+            for (; i + Vector256<T>.Count <= d.Length; i += Vector256<T>.Count)
+            {
+                Vector256<T> keep = Vector256.GreaterThan(Vector256.LoadUnsafe(ref ys, (nuint)i), Vector256<T>.Zero);
+                (Vector256.LoadUnsafe(ref xs, (nuint)i) & keep).StoreUnsafe(ref ds, (nuint)i);
+            }
+        }
+        for (; i < d.Length; i++) d[i] = y[i] > T.Zero ? x[i] : T.Zero;
+    }
 }

@@ -19,9 +19,18 @@ public partial class Tensor
         return TensorGraph.Record(result, "Sigmoid", [this], [result], g => [g * result * (1.0 - result)]);
     }
 
-    /// <summary>max(x, 0); d/dx = 1 where x &gt; 0, else 0.</summary>
+    /// <summary>max(x, 0); d/dx = 1 where x &gt; 0, else 0 (0 at the kink; an infinite or NaN gradient is stopped where x ≤ 0, as PyTorch does).</summary>
     public Tensor Relu() =>
-        TensorGraph.Record(Elementwise.Map<ReluKernel>("Relu", this), "Relu", [this], [this], g => [g * Gt(0.0)]);
+        TensorGraph.Record(Elementwise.Map<ReluKernel>("Relu", this), "Relu", [this], [this], g => [ReluBackward(g)]);
+
+    /// <summary>
+    /// <paramref name="g"/> where this tensor (ReLU's input) is positive, else 0, in one pass. Its
+    /// own gradient with respect to <paramref name="g"/> is the same selection, so gradients of
+    /// gradients work.
+    /// </summary>
+    private Tensor ReluBackward(Tensor g) =>
+        TensorGraph.Record(Elementwise.Zip<KeepWherePositiveKernel>("ReluBackward", g, this), "ReluBackward", [g], [this],
+            gg => [ReluBackward(gg)]);
 
     /// <summary>x where x &gt; 0, else slope·x; d/dx = 1 or slope.</summary>
     /// <param name="negativeSlope">The slope for negative inputs (PyTorch's default 0.01).</param>

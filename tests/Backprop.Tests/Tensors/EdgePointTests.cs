@@ -96,6 +96,29 @@ public class EdgePointTests
     }
 
     [Fact]
+    public void ReluStopsEvenAnInfiniteOrNaNGradientWhereItsInputIsNotPositive()
+    {
+        // PyTorch's threshold_backward: a selection, not a product (inf · 0 would be NaN).
+        Tensor x = Tensor.FromArray(new[] { -2.0, 0.0, 3.0, -1.0 });
+        x.RequiresGrad = true;
+        x.Relu().Backward(Tensor.FromArray(new[] { double.PositiveInfinity, double.NaN, 5.0, double.NaN }));
+        Assert.Equal([0.0, 0.0, 5.0, 0.0], x.Grad!.ToDoubleArray());
+    }
+
+    [Fact]
+    public void ReluBackwardIsItselfDifferentiable()
+    {
+        // d/dg of ReLU's backward is the same selection: a gradient of a gradient through ReLU.
+        Tensor x = Tensor.FromArray(new[] { -1.5, 0.5, 2.0 });
+        Tensor w = Tensor.FromArray(new[] { 3.0, 4.0, 5.0 });
+        x.RequiresGrad = w.RequiresGrad = true;
+        Tensor[] g = Autograd.Grad([(x * w).Relu().Sum()], [x], createGraph: true); // = w where x·w > 0
+        Assert.Equal([0.0, 4.0, 5.0], g[0].ToDoubleArray());
+        Tensor[] gw = Autograd.Grad([g[0].Sum()], [w]);
+        Assert.Equal([0.0, 1.0, 1.0], gw[0].ToDoubleArray());
+    }
+
+    [Fact]
     public void EmptyReductionsGiveIdentitiesOrNaN()
     {
         Tensor empty = Tensor.Zeros([0], DType.Float64);
