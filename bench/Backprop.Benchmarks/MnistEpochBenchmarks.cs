@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using Backprop.Cli.Bench;
 using Backprop.Cli.Training;
-using Backprop.NN;
 using Backprop.Training;
 
 namespace Backprop.Benchmarks;
@@ -22,8 +22,7 @@ public class MnistEpochBenchmarks
     public void Setup()
     {
         string folder = Environment.GetEnvironmentVariable("BACKPROP_MNIST") ?? Path.Combine(FindRoot(), "..", "shared", "data", "mnist-10k");
-        _options = new TrainOptions($"mnist:{folder}", "tensor", [256, 128], ActivationKind.Relu, "adam", 0.002,
-            Epochs: 1, BatchSize: 128, Seed: 0, Out: null, TestFraction: null, Dropout: 0.3, Schedule: "cosine");
+        _options = MnistBenchmark.ReadmeOptions(folder, epochs: 1);
         _data = DataSource.Load(_options.Data, _options.TestFraction, _options.Seed);
     }
 

@@ -30,8 +30,7 @@ public static class MnistBenchmark
     /// <param name="epochs">Epochs (the README's run has 20).</param>
     public static MnistFigures Run(string folder, int epochs)
     {
-        var options = new TrainOptions($"mnist:{folder}", "tensor", [256, 128], ActivationKind.Relu, "adam", 0.002,
-            epochs, BatchSize: 128, Seed: 0, Out: null, TestFraction: null, Dropout: 0.3, Schedule: "cosine");
+        TrainOptions options = ReadmeOptions(folder, epochs);
         DataSource data = DataSource.Load(options.Data, options.TestFraction, options.Seed);
         TrainSetup.Setup setup = TrainSetup.Create(options, data);
         var trainer = new Trainer(setup.Task, epochs);
@@ -48,4 +47,14 @@ public static class MnistBenchmark
             GC.CollectionCount(2) - gen2,
             result.Final?.TestAccuracy ?? double.NaN, Environment.ProcessorCount);
     }
+
+    /// <summary>
+    /// The README's run as <c>train</c> options: 784-256-128-10 with ReLU and dropout 0.3, Adam at
+    /// 2e-3, the cosine schedule, batches of 128.
+    /// </summary>
+    /// <param name="folder">The MNIST folder.</param>
+    /// <param name="epochs">Epochs.</param>
+    public static TrainOptions ReadmeOptions(string folder, int epochs) =>
+        new($"mnist:{folder}", "tensor", [256, 128], ActivationKind.Relu, "adam", 0.002,
+            epochs, BatchSize: 128, Seed: 0, Out: null, TestFraction: null, Dropout: 0.3, Schedule: "cosine");
 }
