@@ -31,6 +31,7 @@ public static class CommandLine
             EvalCommand.Create(console),
             GraphCommand.Create(console),
             GradFlowCommand.Create(console),
+            PlaygroundCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(HelpAndVersion(args));

@@ -1,0 +1,14 @@
+namespace Backprop.Playground;
+
+/// <summary>Where the playground listens and how many runs it keeps.</summary>
+public sealed record PlaygroundOptions
+{
+    /// <summary>The address to listen on; 127.0.0.1 (this machine only) unless the user asks otherwise.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The TCP port (0: any free port, as tests use).</summary>
+    public int Port { get; init; } = 5000;
+
+    /// <summary>Whether <see cref="Host"/> lets other machines in (anything but a loopback address).</summary>
+    public bool IsExposed => Host is not ("127.0.0.1" or "localhost" or "::1" or "[::1]");
+}
