@@ -60,12 +60,13 @@ public static class PlaygroundBenchmark
         var optimizer = new Sgd(model.Parameters(), LearningRate);
         var task = new ModuleTrainingTask(model, optimizer, train, test, BatchSize, shuffleSeed: 2, loss: SquaredError);
         Tensor grid = Grid();
+        List<float[]> heatmaps = HeatmapBuffers();
 
         var warming = Stopwatch.StartNew();
         while (warming.ElapsedMilliseconds < warmupMilliseconds)
         {
             new Trainer(task, EpochsPerRun / 4).Run();
-            GridForward(model, grid);
+            GridForward(model, grid, heatmaps);
         }
 
         var epochs = new double[runs];
@@ -91,7 +92,7 @@ public static class PlaygroundBenchmark
         for (int r = 0; r < runs; r++)
         {
             clock.Restart();
-            GridForward(model, grid);
+            GridForward(model, grid, heatmaps);
             grids[r] = clock.Elapsed.TotalMilliseconds;
         }
 
@@ -162,25 +163,30 @@ public static class PlaygroundBenchmark
 
     /// <summary>
     /// The grid through the network without recording a graph, every layer's output kept (each
-    /// neuron's heatmap); returns the activations of the layers after each tanh.
+    /// neuron's heatmap): the activations after each tanh are copied into
+    /// <paramref name="heatmaps"/>, arrays the caller keeps from frame to frame (as TF
+    /// Playground keeps its boundary arrays).
     /// </summary>
     /// <param name="model">The network.</param>
     /// <param name="grid">The grid's features.</param>
-    public static List<float[]> GridForward(Sequential model, Tensor grid)
+    /// <param name="heatmaps">One array per activation layer, at least grid rows × units long.</param>
+    public static void GridForward(Sequential model, Tensor grid, IReadOnlyList<float[]> heatmaps)
     {
-        var heatmaps = new List<float[]>();
         using (Autograd.NoGrad())
         using (Tensor.Scope())
         {
             Tensor x = grid;
+            int kept = 0;
             foreach (Module layer in model.Layers)
             {
                 x = layer.Forward(x);
-                if (layer is Activation) heatmaps.Add(x.ToArray<float>());
+                if (layer is Activation) x.CopyTo<float>(heatmaps[kept++]);
             }
         }
-        return heatmaps;
     }
+
+    /// <summary>Arrays for <see cref="GridForward"/>: one per activation layer of the network.</summary>
+    public static List<float[]> HeatmapBuffers() => [.. Sizes.Skip(1).Select(units => new float[GridSide * GridSide * units])];
 
     private static void Features(double x, double y, Span<float> into)
     {

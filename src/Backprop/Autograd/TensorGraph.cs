@@ -50,13 +50,26 @@ internal static class TensorGraph
         {
             if (input.RequiresGrad)
             {
-                var versions = new SavedTensor[saved.Length];
+                var versions = saved.Length == 0 ? [] : new SavedTensor[saved.Length];
                 for (int i = 0; i < saved.Length; i++) versions[i] = new SavedTensor(saved[i], saved[i].Version);
                 output.GradFn = new GradFn(name, inputs, backward, anomaly ? Environment.StackTrace : null, versions);
                 return output;
             }
         }
         return output;
+    }
+
+    /// <summary>
+    /// Whether <see cref="Record"/> would do anything for an op on these inputs (attach a rule,
+    /// or check the output in anomaly mode), so that a hot op can skip building its rule (a
+    /// closure, a delegate, the arrays) when it will not be recorded, as under NoGrad.
+    /// </summary>
+    public static bool WillRecord(Tensor a, Tensor? b = null, Tensor? c = null)
+    {
+        AutogradModes modes = Autograd.Modes;
+        if ((modes & AutogradModes.AnomalyDetection) != 0) return true;
+        if ((modes & AutogradModes.GradDisabled) != 0) return false;
+        return a.RequiresGrad || (b?.RequiresGrad ?? false) || (c?.RequiresGrad ?? false);
     }
 
     /// <summary>
@@ -79,6 +92,8 @@ internal static class TensorGraph
         _stack = null; // a nested pass (from a hook, say) makes its own
         bool completed = false;
         bool? outerRecording = RecordingDuringBackward;
+        // Read once per pass (an AsyncLocal lookup), not once per gradient.
+        bool anomaly = Autograd.IsAnomalyDetectionEnabled;
         try
         {
             Tensor[] seeds = Seeds(outputs, gradOutputs);
@@ -130,7 +145,7 @@ internal static class TensorGraph
                     Tensor? g = inputGrads[i];
                     if (g is not null)
                     {
-                        CheckGradient(fn, input, g);
+                        CheckGradient(fn, input, g, anomaly);
                         input.PendingGrad = Accumulate(input.PendingGrad, g);
                     }
                     if (--input.PendingConsumers == 0)
@@ -276,11 +291,11 @@ internal static class TensorGraph
 
     private static Tensor Accumulate(Tensor? sum, Tensor grad) => sum is null ? grad : sum + grad;
 
-    private static void CheckGradient(GradFn fn, Tensor input, Tensor grad)
+    private static void CheckGradient(GradFn fn, Tensor input, Tensor grad, bool anomaly)
     {
         if (!ShapeMath.Same(grad.ShapeArray, input.ShapeArray))
             throw new InvalidOperationException($"internal: {fn.Name} backward returned a gradient of shape {ShapeMath.Format(grad.ShapeArray)} for an input of shape {ShapeMath.Format(input.ShapeArray)}");
-        if (Autograd.IsAnomalyDetectionEnabled && !AllFinite(grad))
+        if (anomaly && !AllFinite(grad))
         {
             string where = fn.CreatedAt is null ? "" : $"; the op was created at:\n{fn.CreatedAt}";
             throw new AnomalyException(fn.Name, $"{fn.Name} backward produced NaN or infinity in the gradient of an input of shape {ShapeMath.Format(input.ShapeArray)}{where}");

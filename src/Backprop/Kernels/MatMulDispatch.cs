@@ -28,6 +28,15 @@ internal static unsafe class MatMulDispatch<T, TKernel, TRowKernel>
             return;
         }
 
+        if (MatMulSmall.SuitsTransposed(problem, work))
+        {
+            // A small B read across its rows (a Linear layer's weight, Wᵀ): copied row-major
+            // onto the stack, so that the small path's vectors can load its rows.
+            T* rows = stackalloc T[problem.K * problem.N];
+            MatMulSmall.Run(MatMulSmall.WithRowMajorB(problem, rows));
+            return;
+        }
+
         if (MatMulSmall.Suits(problem, work))
         {
             // Small, or narrow C: vectors across each row of C, nothing packed.

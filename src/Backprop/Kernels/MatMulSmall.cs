@@ -21,6 +21,37 @@ internal static unsafe class MatMulSmall
     public static bool Suits<T>(in MatMulProblem<T> problem, long work) where T : unmanaged =>
         Vector256.IsHardwareAccelerated && problem.BColStride == 1 && problem.M > 1 && (problem.N <= 32 || work <= 48L * 48 * 48);
 
+    /// <summary>The most elements of B copied to the stack for <see cref="SuitsTransposed"/> (16 KB of floats).</summary>
+    public const int MaxCopiedB = 4096;
+
+    /// <summary>
+    /// Whether <paramref name="problem"/> would suit this path but for a B that is not
+    /// row-major, and B is small enough to copy row-major first (<see cref="WithRowMajorB"/>):
+    /// a Linear layer's weight read transposed. Copying k·n elements costs less than packing,
+    /// and the chains stay the same, so the bits do too.
+    /// </summary>
+    public static bool SuitsTransposed<T>(in MatMulProblem<T> problem, long work) where T : unmanaged =>
+        Vector256.IsHardwareAccelerated && problem.BColStride != 1 && problem.M > 1 && (long)problem.K * problem.N <= MaxCopiedB
+        && (problem.N <= 32 || work <= 48L * 48 * 48);
+
+    /// <summary>
+    /// <paramref name="problem"/> with B copied into <paramref name="rows"/> (k·n elements) in
+    /// row-major order.
+    /// </summary>
+    public static MatMulProblem<T> WithRowMajorB<T>(in MatMulProblem<T> problem, T* rows) where T : unmanaged
+    {
+        int n = problem.N, k = problem.K;
+        nint brs = problem.BRowStride, bcs = problem.BColStride;
+        for (int p = 0; p < k; p++)
+        {
+            T* from = problem.B + p * brs;
+            T* to = rows + p * n;
+            for (int j = 0; j < n; j++) to[j] = from[j * bcs];
+        }
+        return new MatMulProblem<T>(problem.A, problem.ARowStride, problem.AColStride, rows, n, 1,
+                                    problem.C, problem.Ldc, problem.M, n, k, problem.Accumulate);
+    }
+
     /// <summary>Computes the product on the calling thread.</summary>
     public static void Run<T>(in MatMulProblem<T> problem) where T : unmanaged
     {

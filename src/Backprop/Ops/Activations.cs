@@ -9,9 +9,14 @@ public partial class Tensor
     public Tensor Tanh()
     {
         Tensor result = Elementwise.Map<TanhKernel>("Tanh", this);
+        return TensorGraph.WillRecord(this) ? RecordTanh(this, result) : result;
+    }
+
+    private static Tensor RecordTanh(Tensor input, Tensor result)
+    {
         // One pass when the backward pass is not itself recorded; the composed (differentiable)
         // form when it is. Both compute the same bits.
-        return TensorGraph.Record(result, "Tanh", [this], [result], g => [TensorGraph.RecordingDuringBackward == true
+        return TensorGraph.Record(result, "Tanh", [input], [result], g => [TensorGraph.RecordingDuringBackward == true
             ? g * (1.0 - result * result)
             : Elementwise.Zip<TanhBackwardKernel>("Tanh backward", g, result)]);
     }

@@ -16,7 +16,8 @@ internal static class Elementwise
     {
         DTypes.RequireFloat(op, x);
         Tensor source = StridedCopy.ToContiguous(x);
-        Tensor result = Tensor.Uninitialized(x.DType, (int[])x.ShapeArray.Clone());
+        // Shapes are never written after a tensor is made, so the result shares its input's.
+        Tensor result = Tensor.Uninitialized(x.DType, x.ShapeArray);
         if (x.DType == DType.Float32) TKernel.Apply<float>(source.Span<float>(), result.Span<float>());
         else TKernel.Apply<double>(source.Span<double>(), result.Span<double>());
         return result;
@@ -27,11 +28,23 @@ internal static class Elementwise
     public static Tensor Zip<TKernel>(string op, Tensor a, Tensor b) where TKernel : IBinaryKernel
     {
         DTypes.RequireSame(op, a, b);
-        int[] shape = ShapeMath.Broadcast(op, a.ShapeArray, b.ShapeArray);
+        int[] shape = BroadcastShape(op, a, b);
         Tensor result = Tensor.Uninitialized(a.DType, shape);
         if (a.DType == DType.Float32) Zip<TKernel, float>(a, b, result);
         else Zip<TKernel, double>(a, b, result);
         return result;
+    }
+
+    /// <summary>
+    /// The broadcast shape of the operands: an operand's own (never-written) shape array when it
+    /// is the result's, as it is for equal shapes and a scalar operand, else a new one.
+    /// </summary>
+    private static int[] BroadcastShape(string op, Tensor a, Tensor b)
+    {
+        int[] sa = a.ShapeArray, sb = b.ShapeArray;
+        if (ShapeMath.Same(sa, sb) || (sb.Length <= sa.Length && b.Count == 1)) return sa;
+        if (sa.Length <= sb.Length && a.Count == 1) return sb;
+        return ShapeMath.Broadcast(op, sa, sb);
     }
 
     private static void Zip<TKernel, T>(Tensor a, Tensor b, Tensor result)

@@ -57,9 +57,15 @@ public partial class Tensor
             if (bias is not null) BiasKernel.AddRows(result.Span<double>(), StridedCopy.ToContiguous(bias).Span<double>());
         }
 
-        Tensor input = this;
-        Tensor[] inputs = bias is null ? [this, weight] : [this, weight, bias];
-        return TensorGraph.Record(result, "Linear", inputs, [this, weight], g => TensorGraph.RecordingDuringBackward == true
+        // The rule (a closure and its arrays) is built only when it will be recorded: a grid of
+        // heatmaps under NoGrad runs this op thousands of times a second.
+        return TensorGraph.WillRecord(this, weight, bias) ? RecordLinear(result, this, weight, bias) : result;
+    }
+
+    private static Tensor RecordLinear(Tensor result, Tensor input, Tensor weight, Tensor? bias)
+    {
+        Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
+        return TensorGraph.Record(result, "Linear", inputs, [input, weight], g => TensorGraph.RecordingDuringBackward == true
             ? [
                 input.RequiresGrad ? g.MatMul(weight) : null,
                 weight.RequiresGrad ? g.Transpose(0, 1).MatMul(input) : null,

@@ -30,6 +30,11 @@ public partial class Tensor
     private readonly int[] _shape;
     private readonly int[] _strides;
     private readonly int _offset;
+    // Shape and strides never change after construction, so these are computed once: every op
+    // asks for them, several times (Span, ToContiguous), and a tiny op's whole cost is such
+    // bookkeeping.
+    private readonly int _count;
+    private readonly bool _contiguous;
     private bool _requiresGrad;
 
     /// <summary>The rule that made this tensor, or <see langword="null"/> for a leaf or a tensor made without grad.</summary>
@@ -55,6 +60,8 @@ public partial class Tensor
         _shape = data._shape;
         _strides = data._strides;
         _offset = data._offset;
+        _count = data._count;
+        _contiguous = data._contiguous;
     }
 
     internal Tensor(Storage storage, int[] shape, int[] strides, int offset)
@@ -63,6 +70,8 @@ public partial class Tensor
         _shape = shape;
         _strides = strides;
         _offset = offset;
+        _count = ShapeMath.Count(shape);
+        _contiguous = ComputeIsContiguous(shape, strides);
     }
 
     /// <summary>A new contiguous tensor over <paramref name="storage"/>, which it takes over (no copy).</summary>
@@ -110,7 +119,7 @@ public partial class Tensor
     public int Rank => _shape.Length;
 
     /// <summary>The number of elements.</summary>
-    public int Count => ShapeMath.Count(_shape);
+    public int Count => _count;
 
     /// <summary>The element type.</summary>
     public DType DType => _storage.DType;
@@ -190,19 +199,18 @@ public partial class Tensor
     internal int Version => _storage.Version;
 
     /// <summary>Whether the elements lie in storage in row-major order with no gaps.</summary>
-    public bool IsContiguous
+    public bool IsContiguous => _contiguous;
+
+    private static bool ComputeIsContiguous(int[] shape, int[] strides)
     {
-        get
+        if (Array.IndexOf(shape, 0) >= 0) return true; // no elements: nothing to lay out
+        int expected = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
         {
-            if (Array.IndexOf(_shape, 0) >= 0) return true; // no elements: nothing to lay out
-            int expected = 1;
-            for (int i = _shape.Length - 1; i >= 0; i--)
-            {
-                if (_shape[i] != 1 && _strides[i] != expected) return false;
-                expected *= _shape[i];
-            }
-            return true;
+            if (shape[i] != 1 && strides[i] != expected) return false;
+            expected *= shape[i];
         }
+        return true;
     }
 
     /// <summary>The storage as a <typeparamref name="T"/> array; <typeparamref name="T"/> must match <see cref="DType"/>.</summary>
@@ -212,8 +220,8 @@ public partial class Tensor
     /// <summary>The elements of a contiguous tensor as a span over its storage.</summary>
     internal Span<T> Span<T>() where T : unmanaged
     {
-        if (!IsContiguous) throw new InvalidOperationException("internal: Span() of a non-contiguous tensor");
-        return new Span<T>((T[])_storage.Buffer, _offset, Count);
+        if (!_contiguous) throw new InvalidOperationException("internal: Span() of a non-contiguous tensor");
+        return new Span<T>((T[])_storage.Buffer, _offset, _count);
     }
 
     /// <summary>This tensor if it is contiguous, else a contiguous copy (recorded for autograd like any op).</summary>
@@ -242,6 +250,26 @@ public partial class Tensor
         if (_storage.Buffer is not T[])
             throw new InvalidOperationException($"ToArray<{typeof(T).Name}>: the tensor holds {DType}; use ToArray<{DTypes.ClrName(DType)}>() or To(DType) first");
         return StridedCopy.ToContiguous(this).Span<T>().ToArray();
+    }
+
+    /// <summary>
+    /// Writes the elements in row-major order into <paramref name="destination"/>, which the
+    /// caller keeps and reuses: reading activations every frame (a playground's heatmaps)
+    /// without a new array each time.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>, <see cref="long"/> for <see cref="DType.Int64"/>.</typeparam>
+    /// <param name="destination">At least <see cref="Count"/> elements; the rest is left as it is.</param>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> does not match <see cref="DType"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="Count"/>.</exception>
+    public void CopyTo<T>(Span<T> destination) where T : unmanaged
+    {
+        if (_storage.Buffer is not T[] source)
+            throw new InvalidOperationException($"CopyTo<{typeof(T).Name}>: the tensor holds {DType}; use a span of {DTypes.ClrName(DType)}, or To(DType) first");
+        int count = Count;
+        if (destination.Length < count)
+            throw new ArgumentException($"CopyTo: the destination has {destination.Length} elements; the tensor {ShapeMath.Format(_shape)} has {count}", nameof(destination));
+        if (IsContiguous) source.AsSpan(_offset, count).CopyTo(destination);
+        else StridedCopy.Copy(source, _offset, _shape, _strides, destination[..count]);
     }
 
     /// <summary>The elements in row-major order, converted to double.</summary>

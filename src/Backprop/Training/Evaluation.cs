@@ -76,6 +76,26 @@ public static class Evaluation
     /// <summary>Labels 0/1 as hinge targets -1/+1, shaped [N, 1].</summary>
     /// <param name="labels">The classes, Int64 [N].</param>
     /// <param name="dtype">The element type of the targets.</param>
-    public static Tensor SignsOf(Tensor labels, DType dtype) =>
-        Tensor.FromArray(labels.ToArray<long>().Select(l => l == 1 ? 1.0 : -1.0).ToArray(), labels.Shape[0], 1).To(dtype);
+    public static Tensor SignsOf(Tensor labels, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.DType != DType.Int64 || labels.Rank != 1)
+            throw new ArgumentException($"SignsOf: labels must be Int64 [N], got {labels.DType} {ShapeMath.Format(labels.ShapeArray)}", nameof(labels));
+        if (dtype == DType.Int64) throw new ArgumentException("SignsOf: the targets must be Float32 or Float64", nameof(dtype));
+        // Written straight into the targets (evaluation runs after every epoch, and a
+        // playground's epochs are a fraction of a millisecond).
+        ReadOnlySpan<long> classes = Kernels.StridedCopy.ToContiguous(labels).Span<long>();
+        Tensor signs = Tensor.Uninitialized(dtype, [classes.Length, 1]);
+        if (dtype == DType.Float32)
+        {
+            Span<float> s = signs.Span<float>();
+            for (int i = 0; i < s.Length; i++) s[i] = classes[i] == 1 ? 1f : -1f;
+        }
+        else
+        {
+            Span<double> s = signs.Span<double>();
+            for (int i = 0; i < s.Length; i++) s[i] = classes[i] == 1 ? 1.0 : -1.0;
+        }
+        return signs;
+    }
 }

@@ -97,10 +97,9 @@ public sealed class ModuleTrainingTask : TrainingTask
     public override void RememberWeights()
     {
         _saved ??= [.. _parameters.Select(p => Tensor.ZerosLike(p).KeepBeyondScopes())];
-        using (Autograd.NoGrad())
-        {
-            for (int i = 0; i < _parameters.Length; i++) _saved[i].CopyFrom(_parameters[i]);
-        }
+        // The copies do not require grad, so writing them needs no NoGrad scope (whose
+        // AsyncLocal switch costs more than copying a small network's weights).
+        for (int i = 0; i < _parameters.Length; i++) _saved[i].CopyFrom(_parameters[i]);
     }
 
     /// <inheritdoc/>
