@@ -183,4 +183,28 @@ public class FusedOpTests
         var e = Assert.Throws<InvalidOperationException>(() => y.Sum().Backward());
         Assert.Contains("Linear backward", e.Message);
     }
+
+    [Fact]
+    public void CopyToWritesTheElementsInRowMajorOrder()
+    {
+        Tensor m = Tensor.FromArray(new[] { 1f, 2f, 3f, 4f, 5f, 6f }, 2, 3);
+        var buffer = new float[8];
+        buffer[7] = 99;
+        m.CopyTo<float>(buffer);
+        Assert.Equal(new[] { 1f, 2f, 3f, 4f, 5f, 6f, 0f, 99f }, buffer);
+        m.T.CopyTo<float>(buffer);                                  // a transposed view
+        Assert.Equal(new[] { 1f, 4f, 2f, 5f, 3f, 6f, 0f, 99f }, buffer);
+        Assert.Throws<InvalidOperationException>(() => m.CopyTo<double>(new double[6]));
+        var e = Assert.Throws<ArgumentException>(() => m.CopyTo<float>(new float[5]));
+        Assert.Contains("[2,3]", e.Message);
+    }
+
+    [Fact]
+    public void SignsOfMapsClassesToPlusMinusOne()
+    {
+        Tensor signs = Backprop.Training.Evaluation.SignsOf(Tensor.FromArray(new long[] { 1, 0, 1 }), DType.Float32);
+        Assert.Equal([3, 1], signs.Shape);
+        Assert.Equal(new[] { 1f, -1f, 1f }, signs.ToArray<float>());
+        Assert.Equal(new[] { -1.0 }, Backprop.Training.Evaluation.SignsOf(Tensor.FromArray(new long[] { 0 }), DType.Float64).ToArray<double>());
+    }
 }
