@@ -159,7 +159,8 @@ async function createRun(settings) {
   } catch (err) {
     // A bad link (say learningRate=50) still opens the page: say why, and start from the defaults.
     showError(err.message);
-    applySnapshot(await api.create(serverSettings(DEFAULTS)));
+    if (!(err instanceof ApiError) || err.status !== 400) return;
+    try { applySnapshot(await api.create(serverSettings(DEFAULTS))); } catch (e2) { showError(e2.message); }
   }
 }
 

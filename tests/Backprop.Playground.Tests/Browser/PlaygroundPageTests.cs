@@ -1,0 +1,124 @@
+using OpenQA.Selenium;
+using Xunit.Abstractions;
+
+namespace Backprop.Playground.Tests.Browser;
+
+/// <summary>
+/// The page in a real browser against the real server: training, the gradient view, the URL
+/// state, the backward wave, the exports. Every test fails on any page error or console error.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelper output)
+{
+    // The circle with the squared features is TF Playground's quick win: it separates in a few epochs.
+    private const string Circle = "#dataset=circle&features=x1,x2,x1sq,x2sq&hidden=4,2&learningRate=0.03&seed=1";
+
+    private double Number(string script) => Convert.ToDouble(browser.Script(script), System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void PlayTrainsUntilTheLossFallsAndTheGradientViewDrawsTheGradients()
+    {
+        browser.Open(Circle);
+        double start = Number("return window.__frame.testLoss");
+        browser.Click("#play");
+        browser.WaitFor(() => browser.Script("return window.__frame.status") as string == "running", TimeSpan.FromSeconds(5), "the run to start");
+        browser.WaitFor(() => Number("return window.__frame.testLoss ?? 1e9") < 0.1, TimeSpan.FromSeconds(60), "the test loss below 0.1");
+        double epoch = Number("return window.__frame.epoch");
+        Assert.True(epoch > 0, $"epoch {epoch}");
+        output.WriteLine($"test loss {start:F3} -> {Number("return window.__frame.testLoss"):F3} by epoch {epoch}");
+        Assert.True(Number("return Number(document.getElementById('epoch').textContent.replace(/,/g, ''))") > 0, "the epoch counter moved");
+        output.WriteLine(browser.Screenshot("playground-training"));
+
+        browser.Click("[data-view=gradients]");
+        browser.WaitFor(() => browser.Script("return !!(window.__frame.layers[0].weightGrads)") is true, TimeSpan.FromSeconds(10), "frames with dL/dw");
+        // The links now carry the gradient's scale: widths differ across the net, rims are drawn.
+        Assert.Equal("gradients", browser.Script("return document.getElementById('network').dataset.view"));
+        long distinctWidths = (long)browser.Script("return new Set([...document.querySelectorAll('#network path.link')].map(p => p.getAttribute('stroke-width'))).size")!;
+        Assert.True(distinctWidths > 3, $"{distinctWidths} distinct link widths");
+        long layers = (long)browser.Script("return window.__frame.layers.length")!;
+        Assert.Equal(layers, (long)browser.Script("return document.querySelectorAll('#flowBars .flow-row[data-layer]').length")!);
+        Assert.True(Number("return parseFloat(document.querySelector('#flowBars .bar.weight').style.width)") > 0, "the first layer's dL/dW bar has a width");
+        Assert.NotEqual("–", browser.Script("return document.getElementById('flowRatio').textContent"));
+        output.WriteLine(browser.Screenshot("playground-gradients"));
+
+        browser.Click("#play"); // pause
+        browser.WaitFor(() => browser.Script("return window.__frame.status") as string == "paused", TimeSpan.FromSeconds(5), "the run to pause");
+        browser.AssertNoPageErrors();
+    }
+
+    [Fact]
+    public void TheUrlHoldsEverySettingAndTheSeedSoALinkReproducesTheRun()
+    {
+        const string hash = "#dataset=xor&features=x1,x2,x1x2&hidden=3&activation=relu&learningRate=0.1&seed=7";
+        browser.Open(hash);
+        Assert.Equal("relu", browser.Script("return document.getElementById('activation').value"));
+        Assert.Equal("7", browser.Script("return document.getElementById('seed').value"));
+        string url = (string)browser.Script("return location.hash")!;
+        Assert.Contains("seed=7", url);
+        Assert.Contains("dataset=xor", url);
+        Assert.Contains("hidden=3", url);
+        for (int i = 0; i < 3; i++) browser.Click("#step");
+        browser.WaitFor(() => Number("return window.__frame.epoch") == 3, TimeSpan.FromSeconds(10), "three epochs");
+        string first = (string)browser.Script("return window.__frame.layers.map(l => l.weights).join('|')")!;
+
+        browser.Open(url); // the page's own URL, as a user would share it
+        for (int i = 0; i < 3; i++) browser.Click("#step");
+        browser.WaitFor(() => Number("return window.__frame.epoch") == 3, TimeSpan.FromSeconds(10), "three epochs again");
+        string second = (string)browser.Script("return window.__frame.layers.map(l => l.weights).join('|')")!;
+        Assert.Equal(first, second);
+        browser.AssertNoPageErrors();
+    }
+
+    [Fact]
+    public void TheBackwardWaveCarriesOnePointsGradientBackLayerByLayer()
+    {
+        browser.Open("#dataset=spiral&features=x1,x2,sinx1,sinx2&hidden=6,6,4&seed=3");
+        browser.Click("#step");
+        browser.WaitFor(() => Number("return window.__frame.epoch") >= 1, TimeSpan.FromSeconds(10), "one epoch");
+        browser.Click("[data-view=gradients]");
+        // Pick a training point on the plot, then send the wave.
+        IWebElement plot = browser.Driver.FindElement(By.Id("plotPoints"));
+        new OpenQA.Selenium.Interactions.Actions(browser.Driver).MoveToElement(plot, 30, -40).Click().Perform();
+        browser.Click("#wave");
+        long layers = (long)browser.Script("return window.__frame.layers.length")!;
+        // Rings: one per neuron of every layer, the output first; they appear a layer at a time.
+        long neurons = (long)browser.Script("return window.__frame.layers.reduce((t, l) => t + l.outputs, 0)")!;
+        browser.WaitFor(() => (long)browser.Script("return document.querySelectorAll('#network .wave-ring').length")! == neurons,
+            TimeSpan.FromSeconds(3 + layers), "a ring on every neuron");
+        Assert.Equal(layers, (long)browser.Script("return window.__wave.deltas.length")!);
+        Assert.True(Number("return Math.abs(window.__wave.deltas.at(-1)[0])") > 0, "the output's dL/dz is not zero");
+        Assert.Contains("loss", (string)browser.Script("return document.getElementById('waveInfo').textContent")!);
+        output.WriteLine(browser.Screenshot("playground-backward-wave"));
+        browser.AssertNoPageErrors();
+    }
+
+    [Fact]
+    public void CopyAsCSharpShowsTheServersProgramForThisNetwork()
+    {
+        browser.Open(Circle);
+        browser.Click("#copyCode");
+        browser.WaitFor(() => browser.Script("return document.getElementById('codeDialog').open && document.getElementById('codeText').textContent.length > 0") is true,
+            TimeSpan.FromSeconds(10), "the code dialog");
+        string code = (string)browser.Script("return document.getElementById('codeText').textContent")!;
+        Assert.Contains("Backprop", code);
+        browser.Click("#codeClose");
+        // The downloads are plain links to this run's files.
+        string id = (string)browser.Script("return window.__frame.id")!;
+        Assert.EndsWith($"/api/runs/{id}/model.safetensors", (string)browser.Script("return document.getElementById('downloadModel').href")!);
+        Assert.EndsWith($"/api/runs/{id}/config.json", (string)browser.Script("return document.getElementById('downloadConfig').href")!);
+        Assert.EndsWith($"/api/runs/{id}/points.csv", (string)browser.Script("return document.getElementById('exportCsv').href")!);
+        browser.AssertNoPageErrors();
+    }
+
+    [Fact]
+    public void ABadValueInTheLinkShowsTheServersOneLineReasonAndTheDefaultsRun()
+    {
+        browser.Open("#learningRate=50");
+        string message = (string)browser.Script("return document.getElementById('message').hidden ? '' : document.getElementById('messageText').textContent")!;
+        Assert.Contains("learningRate", message);
+        Assert.Equal("0.03", browser.Script("return document.getElementById('learningRate').value"));
+        // The rejected POST is logged by the browser as a failed resource (400): expected here, and only that.
+        IReadOnlyList<string> errors = browser.PageErrors();
+        Assert.All(errors, e => Assert.Contains("400", e));
+    }
+}
