@@ -2,7 +2,7 @@
 // This file only wires the pieces together; each piece (controls, network, plot, charts, wave,
 // exports, lab) lives in its own module.
 import { api, ApiError } from './api.js';
-import { DEFAULTS, PAGE_ONLY, FEATURES, MAX_LAYERS, MAX_NEURONS, isRegression } from './settings.js';
+import { DEFAULTS, PAGE_ONLY, FEATURES, MAX_LAYERS, MAX_NEURONS, MULTI_CLASS, isRegression } from './settings.js';
 import { parseHash, writeHash } from './url-state.js';
 import { FrameStream } from './frames.js';
 import { Controls } from './controls.js';
@@ -56,16 +56,16 @@ const network = new NetworkView($('network'), {
     if (k === null || !network.neuronBytes) return plot.setHover(null, drawOptions());
     const size = network.neuronSize;
     const el = document.querySelector(`.neuron[data-heat="${k}"]`);
-    const title = el?.classList.contains('output-neuron') ? 'output neuron' : `neuron ${Number(el?.dataset.layer) + 1}.${el?.dataset.neuron}`;
+    const title = el?.classList.contains('output-neuron') ? 'output neuron' : `neuron ${Number(el?.dataset.layer) + 1}.${Number(el?.dataset.neuron) + 1}`;
     plot.setHover({ bytes: network.neuronBytes, size, offset: k * size * size, title }, drawOptions());
   },
   onClickNeuron: (n) => { for (const cb of listeners.neuron) cb(n); },
-  onEditWeight: async ({ layer, to, from, value }) => {
-    const v = await askNumber(`Weight ${layer}:${from}→${to}`, value);
+  onEditWeight: async ({ layer, to, from, value, title }) => {
+    const v = await askNumber(title, value);
     if (v !== null) await command(() => api.weight(state.runId, layer, to, from, v));
   },
-  onEditBias: async ({ layer, neuron, value }) => {
-    const v = await askNumber(`Bias ${layer}:${neuron}`, value);
+  onEditBias: async ({ layer, neuron, value, title }) => {
+    const v = await askNumber(title, value);
     if (v !== null) await command(() => api.bias(state.runId, layer, neuron, v));
   },
   tooltip,
@@ -175,6 +175,11 @@ async function change(partial) {
     return;
   }
   wave.clear();
+  // Settings that only make sense together travel together: more than two classes need the
+  // softmax loss, and a data set without classes goes back to two.
+  if (partial.classes > 2 && state.settings.loss !== 'crossentropy') partial = { ...partial, loss: 'crossentropy' };
+  if (partial.dataset && !MULTI_CLASS.has(partial.dataset) && state.settings.classes > 2) partial = { ...partial, classes: 2 };
+  if (partial.loss === 'square' && state.settings.classes > 2) partial = { ...partial, classes: 2 };
   const before = { ...state.settings };
   const snap = await command(() => api.settings(state.runId, serverSettings(partial)));
   if (!snap) controls.show(before); // rejected: the controls go back to what the run has

@@ -215,6 +215,7 @@ export class NetworkView {
       scale = magnitudeScale(all);
       this.scale = scale;
     }
+    this.legend(scale);
     const rimScale = this.view === 'gradients' ? magnitudeScale(this.layers.map((L) => L.nodeGrads).filter(Boolean)) : null;
     this.rimScale = rimScale;
     for (let l = 0; l < this.links.length && l < this.layers.length; l++) {
@@ -245,32 +246,44 @@ export class NetworkView {
     }
   }
 
+  /** Says what the links mean in this view (the scale changes with the view). */
+  legend(scale) {
+    const box = document.getElementById('linkLegend');
+    if (!box) return;
+    const max = scale ? (scale.max === 0 ? '0' : scale.max.toExponential(1)) : '';
+    box.textContent = this.view === 'weights'
+      ? 'Links: weight w (orange < 0 < blue), width |w|. Squares: biases. Click one to edit it.'
+      : this.view === 'gradients'
+        ? `Links: dL/dw, width on a log scale (largest ${max}, 4 decades). Rims: dL/dz.`
+        : `Links: the last update ΔW, width on a log scale (largest ${max}, 4 decades).`;
+  }
+
   weightText(l, to, from) {
     if (!this.layers) return null;
     const L = this.layers[l];
     const k = to * L.inputs + from;
-    const src = l === 0 ? this.enabled[from]?.label ?? `input ${from}` : `neuron ${l}.${from}`;
-    const dst = l === this.layers.length - 1 ? 'output' : `neuron ${l + 1}.${to}`;
+    const src = l === 0 ? this.enabled[from]?.label ?? `input ${from + 1}` : `neuron ${l}.${from + 1}`;
+    const dst = l === this.layers.length - 1 ? 'output' : `neuron ${l + 1}.${to + 1}`;
     return lines(`weight ${src} → ${dst}`, [['w', L.weights], ['dL/dw', L.weightGrads], ['ΔW', L.weightUpdates]], k, 'click to edit');
   }
 
   biasText(l, i) {
     if (!this.layers) return null;
     const L = this.layers[l];
-    return lines(`bias of ${l === this.layers.length - 1 ? 'the output' : `neuron ${l + 1}.${i}`}`,
+    return lines(`bias of ${l === this.layers.length - 1 ? 'the output' : `neuron ${l + 1}.${i + 1}`}`,
       [['b', L.biases], ['dL/db', L.biasGrads], ['Δb', L.biasUpdates], ['dL/dz', L.nodeGrads]], i, 'click to edit');
   }
 
   editWeight(l, to, from) {
     const L = this.layers?.[l];
     if (!L) return;
-    this.h.onEditWeight({ layer: l, to, from, value: L.weights[to * L.inputs + from] });
+    this.h.onEditWeight({ layer: l, to, from, value: L.weights[to * L.inputs + from], title: this.weightText(l, to, from).split('\n')[0] });
   }
 
   editBias(l, i) {
     const L = this.layers?.[l];
     if (!L) return;
-    this.h.onEditBias({ layer: l, neuron: i, value: L.biases[i] });
+    this.h.onEditBias({ layer: l, neuron: i, value: L.biases[i], title: this.biasText(l, i).split('\n')[0] });
   }
 
   /** The decoded arrays of the last frame (the backward wave reads the weights from here). */
