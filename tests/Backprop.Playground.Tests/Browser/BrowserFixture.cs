@@ -95,7 +95,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             if (condition()) return;
             Thread.Sleep(50);
         }
-        throw new TimeoutException($"waited {timeout.TotalSeconds:0} s for: {what}; page errors: {string.Join(" | ", PageErrors())}");
+        object? page = Script("return JSON.stringify({ message: document.getElementById('messageText')?.textContent, " +
+            "frame: window.__frame && { id: __frame.id, version: __frame.version, epoch: __frame.epoch, status: __frame.status, testLoss: __frame.testLoss }, stats: window.__frameStats, requests: window.__requests })");
+        throw new TimeoutException($"waited {timeout.TotalSeconds:0} s for: {what}; page: {page}; page errors: {string.Join(" | ", PageErrors())}");
     }
 
     /// <summary>Everything that went wrong in the page: window.__errors and console errors (SEVERE).</summary>

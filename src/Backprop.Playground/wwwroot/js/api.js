@@ -14,8 +14,17 @@ async function call(method, path, body, contentType = 'application/json') {
     init.headers['Content-Type'] = contentType;
     init.body = contentType === 'application/json' ? JSON.stringify(body) : body;
   }
-  const res = await fetch(path, init);
-  const text = await res.text();
+  // In-flight calls, for the tests (a page waiting on the server looks idle otherwise).
+  const inflight = (window.__requests ??= { pending: 0, sent: [] });
+  inflight.pending++;
+  inflight.sent.push(`${method} ${path}`);
+  let res, text;
+  try {
+    res = await fetch(path, init);
+    text = await res.text();
+  } finally {
+    inflight.pending--;
+  }
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* a non-JSON body: keep the text for the error */ }
   if (!res.ok) throw new ApiError(json?.error ?? `${method} ${path}: HTTP ${res.status}`, res.status);

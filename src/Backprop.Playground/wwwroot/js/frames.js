@@ -51,6 +51,8 @@ export class FrameStream {
     this.render(frame);
     this.rendered++;
     window.__frame = frame;
+    // Counters for the tests and the frame-rate measurement: received vs drawn (the rest were dropped as stale).
+    window.__frameStats = { received: this.received, rendered: this.rendered };
   }
 
   tick() {

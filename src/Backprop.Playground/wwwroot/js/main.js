@@ -236,6 +236,16 @@ for (const [id, mode] of [['clickSelect', 'select'], ['clickDraw', 'draw']]) {
 }
 $('wave').addEventListener('click', () => wave.start(state.settings, plot.picked(), isRegression(state.settings)));
 
+// A browser keeps at most six connections per server (HTTP/1.1), and each open page holds one
+// for its frames: a hidden tab, or a page kept in the back-forward cache, lets go of its stream,
+// so more tabs (and a test that opens page after page) never starve the POSTs.
+function reconnect() {
+  if (state.runId && document.visibilityState === 'visible') frames.open(api.urls(state.runId).frames(state.view));
+}
+window.addEventListener('pagehide', () => frames.close());
+window.addEventListener('pageshow', (e) => { if (e.persisted) reconnect(); });
+document.addEventListener('visibilitychange', () => (document.visibilityState === 'visible' ? reconnect() : frames.close()));
+
 // A link pasted into the address bar of an open page: apply what differs.
 window.addEventListener('hashchange', () => {
   const wanted = { ...DEFAULTS, ...parseHash(location.hash) };
