@@ -121,4 +121,27 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
         IReadOnlyList<string> errors = browser.PageErrors();
         Assert.All(errors, e => Assert.Contains("400", e));
     }
+
+    [Fact]
+    public void ADivergingRunShowsTheNaNGuardAndOffersGradientClipping()
+    {
+        // A linear network on the plane at learning rate 10 overflows within the first epoch.
+        browser.Open("#dataset=plane&activation=linear&hidden=8,8,8&learningRate=10&seed=1");
+        browser.Click("#step");
+        browser.WaitFor(() => browser.Script("return window.__frame.status") as string == "diverged", TimeSpan.FromSeconds(10), "the run to diverge");
+        Assert.True(browser.Script("return document.getElementById('message').hidden") is false, "the message shows");
+        string message = (string)browser.Script("return document.getElementById('messageText').textContent")!;
+        Assert.Matches("NaN|infinity", message);
+        Assert.Contains("clipping", message);
+        output.WriteLine(message);
+        output.WriteLine(browser.Screenshot("playground-nan-guard"));
+
+        browser.Click("#clipFix");
+        browser.WaitFor(() => browser.Script("return window.__frame.status") as string == "paused" && Number("return window.__frame.epoch") == 0,
+            TimeSpan.FromSeconds(10), "a fresh run with clipping");
+        Assert.Equal("1", browser.Script("return document.getElementById('clipNorm').value"));
+        Assert.Contains("clipNorm=1", (string)browser.Script("return location.hash")!);
+        Assert.True(browser.Script("return document.getElementById('message').hidden") is true, "the message is gone");
+        browser.AssertNoPageErrors();
+    }
 }

@@ -59,7 +59,8 @@ export class NetworkView {
     const width = Math.max(host.clientWidth, 420);
     const height = top + most * (node + gap);
     host.style.height = `${height}px`;
-    const colX = (c) => 60 + (c * (width - 70 - node)) / (columns.length - 1); // 60: room for the feature names
+    // 60 px on the left for the feature names, 64 on the right for the backward wave's dL/dz labels.
+    const colX = (c) => 60 + (c * (width - 124 - node)) / (columns.length - 1);
     const rowY = (c, i) => top + ((most - columns[c]) * (node + gap)) / 2 + i * (node + gap);
 
     this.svg = svg('svg', { class: 'links', width, height, viewBox: `0 0 ${width} ${height}` }, host);
