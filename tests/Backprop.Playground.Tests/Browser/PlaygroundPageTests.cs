@@ -144,4 +144,28 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
         Assert.True(browser.Script("return document.getElementById('message').hidden") is true, "the message is gone");
         browser.AssertNoPageErrors();
     }
+
+    [Fact]
+    public void WhilePlayingFramesStreamAndOnlyTheNewestIsDrawn()
+    {
+        // The measuring network: 6 hidden layers of 8, all seven features, 500 points.
+        browser.Open("#dataset=spiral&features=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2&hidden=8,8,8,8,8,8&points=500&seed=1");
+        browser.Click("#play");
+        browser.WaitFor(() => Number("return window.__frame.status === 'running' && window.__frame.epoch > 0 ? 1 : 0") == 1,
+            TimeSpan.FromSeconds(5), "the first frame of the running run");
+        double rendered0 = Number("return window.__frameStats.rendered"), epoch0 = Number("return window.__frame.epoch");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Thread.Sleep(3000);
+        double seconds = clock.Elapsed.TotalSeconds;
+        double rendered = Number("return window.__frameStats.rendered") - rendered0, epochs = Number("return window.__frame.epoch") - epoch0;
+        double received = Number("return window.__frameStats.received");
+        double drawMs = Number("return window.__frameStats.meanDrawMs");
+        output.WriteLine($"{rendered / seconds:F1} frames/s drawn, {epochs / seconds:F1} epochs/s, {received} frames received in all, {drawMs:F1} ms to draw one");
+        browser.Click("#play");
+        // Floors that say "frames stream and drawing is cheap", not a benchmark: the machine is shared while tests run.
+        Assert.True(rendered >= 3, $"{rendered} frames in {seconds:F1} s");
+        Assert.True(drawMs < 30, $"{drawMs:F1} ms to draw a frame");
+        Assert.True(epochs >= rendered, $"at least one epoch between frames ({epochs} epochs, {rendered} frames)");
+        browser.AssertNoPageErrors();
+    }
 }

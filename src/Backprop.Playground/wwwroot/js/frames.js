@@ -11,6 +11,7 @@ export class FrameStream {
     this.url = null;
     this.received = 0;
     this.rendered = 0;
+    this.drawMs = 0;
     this.last = null;
     this.tick = this.tick.bind(this);
     requestAnimationFrame(this.tick);
@@ -48,11 +49,14 @@ export class FrameStream {
     // A frame that was in flight while a POST's snapshot was drawn is older than it: skip it.
     if (this.last && frame.id === this.last.id && frame.version < this.last.version) return;
     this.last = frame;
+    const t0 = performance.now();
     this.render(frame);
+    this.drawMs += performance.now() - t0;
     this.rendered++;
     window.__frame = frame;
-    // Counters for the tests and the frame-rate measurement: received vs drawn (the rest were dropped as stale).
-    window.__frameStats = { received: this.received, rendered: this.rendered };
+    // Counters for the tests and the frame-rate measurement: received vs drawn (the rest were
+    // dropped as stale), and the mean time the page spent drawing one.
+    window.__frameStats = { received: this.received, rendered: this.rendered, meanDrawMs: this.drawMs / this.rendered };
   }
 
   tick() {

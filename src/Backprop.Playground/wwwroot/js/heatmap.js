@@ -11,9 +11,10 @@ import { BYTE_LUT, CLASS_COLORS } from './colors.js';
  *   fade: blend towards white, so the points on top stay readable (TF's main plot is pale too).
  */
 export function drawHeatmap(canvas, bytes, size, { offset = 0, discretize = false, classes = null, fade = 0 } = {}) {
-  if (canvas.width !== size) { canvas.width = size; canvas.height = size; }
-  const ctx = canvas.getContext('2d');
-  const img = ctx.createImageData(size, size);
+  if (canvas.width !== size) { canvas.width = size; canvas.height = size; canvas._img = null; }
+  // The context and pixel buffer are kept on the canvas: ~50 heatmaps are redrawn every frame.
+  const ctx = canvas._ctx ?? (canvas._ctx = canvas.getContext('2d'));
+  const img = canvas._img ?? (canvas._img = ctx.createImageData(size, size));
   const px = img.data;
   const keep = 1 - fade;
   for (let i = 0; i < size * size; i++) {

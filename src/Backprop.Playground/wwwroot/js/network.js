@@ -225,15 +225,17 @@ export class NetworkView {
       for (let k = 0; k < paths.length; k++) {
         const s = w ? linkStyle(w[k], weightsView ? null : scale) : { width: 1, color: '#d5d8da' };
         const p = paths[k];
-        p.setAttribute('stroke', s.color);
-        p.setAttribute('stroke-width', s.width.toFixed(2));
+        // Only what changed is written: each write restyles an SVG path, 384 of them on a 6x8 net.
+        const width = s.width.toFixed(1);
+        if (p._color !== s.color) { p.setAttribute('stroke', s.color); p._color = s.color; }
+        if (p._width !== width) { p.setAttribute('stroke-width', width); p._width = width; }
       }
       const column = this.nodes[l + 1];
       const g = this.layers[l].nodeGrads;
       for (let i = 0; i < column.length; i++) {
         const bias = column[i].querySelector('.bias');
         const s = b ? linkStyle(b[i], weightsView ? null : scale) : { color: '#d5d8da' };
-        bias.style.backgroundColor = s.color;
+        if (bias._color !== s.color) { bias.style.backgroundColor = s.color; bias._color = s.color; }
         const node = column[i];
         if (rimScale && g) {
           const r = linkStyle(g[i], rimScale);
