@@ -15,6 +15,7 @@ import { bindExports } from './exports.js';
 import { tooltip } from './tooltip.js';
 import { askNumber } from './edit-dialog.js';
 import { mountLab } from './lab/index.js';
+import { CLASS_COLORS, css } from './colors.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -128,6 +129,7 @@ function applySnapshot(snap) {
   }
   controls.show(state.settings);
   network.build(state.settings, snap.layers);
+  showColorLegend(snap.layers.at(-1)?.outputs ?? 1);
   network.setView(state.view);
   if (snap.points && snap.points !== state.pointsKey) {
     state.pointsKey = snap.points;
@@ -138,8 +140,24 @@ function applySnapshot(snap) {
   frames.open(api.urls(state.runId).frames(state.view));
 }
 
+/** The plot's legend: the orange–blue ramp, or one swatch per class for a softmax output. */
+function showColorLegend(outputs) {
+  const box = $('colorLegend');
+  if (String(outputs) === box.dataset.outputs) return;
+  box.dataset.outputs = String(outputs);
+  box.replaceChildren();
+  const span = (cls, text) => { const s = document.createElement('span'); if (cls) s.className = cls; if (text) s.textContent = text; box.appendChild(s); return s; };
+  if (outputs <= 1) { span(null, '-1'); span('ramp'); span(null, '1'); return; }
+  span(null, 'class:');
+  for (let k = 0; k < outputs; k++) {
+    span('class-swatch').style.backgroundColor = css(CLASS_COLORS[k % CLASS_COLORS.length]);
+    span(null, String(k));
+  }
+}
+
 /** Runs a command on the run; a run the server dropped (idle, restarted) is made again once. */
 async function command(fn) {
+  if (!state.runId) return null; // no run yet (the page is still starting): nothing to command
   try {
     const snap = await fn();
     applySnapshot(snap);

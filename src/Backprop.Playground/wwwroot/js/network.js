@@ -4,6 +4,7 @@
 // dL/dz in the gradient view. Positions are set through CSSOM (the CSP forbids style attributes).
 import { FEATURES } from './settings.js';
 import { drawHeatmap, drawFunction } from './heatmap.js';
+import { CLASS_COLORS, css } from './colors.js';
 import { f32, u8 } from './codec.js';
 import { linkStyle, magnitudeScale } from './link-scale.js';
 
@@ -86,6 +87,12 @@ export class NetworkView {
     for (let c = 1; c < columns.length; c++) {
       for (let i = 0; i < columns[c]; i++) {
         const n = this.node(c, i, node, c === columns.length - 1 ? 'neuron output-neuron' : 'neuron');
+        // With several outputs (softmax), output unit i is class i: its frame says so in the class colour.
+        if (c === columns.length - 1 && outputs > 1) {
+          n.classList.add('class-output');
+          n.style.borderColor = css(CLASS_COLORS[i % CLASS_COLORS.length]);
+          n.title = `output for class ${i}`;
+        }
         n.dataset.heat = String(heat++);
         n.dataset.layer = String(c - 1);
         n.dataset.neuron = String(i);
@@ -189,6 +196,7 @@ export class NetworkView {
         for (const n of this.nodes[c]) {
           const k = Number(n.dataset.heat);
           if ((k + 1) * cell <= bytes.length) drawHeatmap(n.querySelector('canvas'), bytes, hm.size, { offset: k * cell, discretize });
+          else n.classList.add('no-heatmap'); // the server sends one output heatmap for a softmax: the first unit shows it
         }
       }
       this.neuronBytes = bytes;
