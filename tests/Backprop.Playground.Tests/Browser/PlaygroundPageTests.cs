@@ -154,18 +154,49 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
         browser.WaitFor(() => Number("return window.__frame.status === 'running' && window.__frame.epoch > 0 ? 1 : 0") == 1,
             TimeSpan.FromSeconds(5), "the first frame of the running run");
         double rendered0 = Number("return window.__frameStats.rendered"), epoch0 = Number("return window.__frame.epoch");
+        double drawMs0 = Number("return window.__frameStats.drawMs");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Thread.Sleep(3000);
         double seconds = clock.Elapsed.TotalSeconds;
         double rendered = Number("return window.__frameStats.rendered") - rendered0, epochs = Number("return window.__frame.epoch") - epoch0;
         double received = Number("return window.__frameStats.received");
-        double drawMs = Number("return window.__frameStats.meanDrawMs");
+        double drawMs = (Number("return window.__frameStats.drawMs") - drawMs0) / Math.Max(1, rendered);
         output.WriteLine($"{rendered / seconds:F1} frames/s drawn, {epochs / seconds:F1} epochs/s, {received} frames received in all, {drawMs:F1} ms to draw one");
         browser.Click("#play");
         // Floors that say "frames stream and drawing is cheap", not a benchmark: the machine is shared while tests run.
         Assert.True(rendered >= 3, $"{rendered} frames in {seconds:F1} s");
-        Assert.True(drawMs < 30, $"{drawMs:F1} ms to draw a frame");
+        Assert.True(drawMs < 100, $"{drawMs:F1} ms to draw a frame");
         Assert.True(epochs >= rendered, $"at least one epoch between frames ({epochs} epochs, {rendered} frames)");
+        browser.AssertNoPageErrors();
+    }
+
+    [Fact]
+    public void HoverShowsANeuronLargeAClickEditsAWeightAndDrawingAddsAPoint()
+    {
+        browser.Open(Circle);
+        var actions = new OpenQA.Selenium.Interactions.Actions(browser.Driver);
+        actions.MoveToElement(browser.Driver.FindElement(By.CssSelector(".neuron[data-layer='0'][data-neuron='1']"))).Perform();
+        browser.WaitFor(() => browser.Script("return document.getElementById('plotLabel').hidden") is false, TimeSpan.FromSeconds(5), "the hovered neuron in the big plot");
+        Assert.Equal("neuron 1.2", browser.Script("return document.getElementById('plotLabel').textContent"));
+        actions.MoveToElement(browser.Driver.FindElement(By.Id("lossChart"))).Perform();
+
+        // A click on the link from X2 to neuron 1.1 opens the editor with its value.
+        browser.Script("document.querySelector('#network path.link[data-layer=\"0\"][data-to=\"0\"][data-from=\"1\"]').dispatchEvent(new MouseEvent('click', { bubbles: true }))");
+        browser.WaitFor(() => browser.Script("return document.getElementById('editDialog').open") is true, TimeSpan.FromSeconds(5), "the weight editor");
+        Assert.Contains("X₂", (string)browser.Script("return document.getElementById('editLabel').textContent")!);
+        IWebElement input = browser.Driver.FindElement(By.Id("editValue"));
+        input.Clear();
+        input.SendKeys("0.75");
+        browser.Click("#editForm button[type=submit]");
+        const string weight = "return new Float32Array(Uint8Array.from(atob(window.__frame.layers[0].weights), c => c.charCodeAt(0)).buffer)[0 * window.__frame.layers[0].inputs + 1]";
+        browser.WaitFor(() => Math.Abs(Number(weight) - 0.75) < 1e-6, TimeSpan.FromSeconds(5), "the weight to be 0.75");
+
+        // Drawing: a click on the plot adds a point of class 1 where it was clicked.
+        double before = Number("return document.querySelectorAll('#plotPoints g circle').length");
+        browser.Click("#clickDraw");
+        IWebElement plot = browser.Driver.FindElement(By.Id("plotPoints"));
+        actions.MoveToElement(plot, 0, 0).Click().Perform(); // the centre: (0, 0)
+        browser.WaitFor(() => Number("return document.querySelectorAll('#plotPoints g circle').length") == before + 1, TimeSpan.FromSeconds(5), "one more point");
         browser.AssertNoPageErrors();
     }
 }
