@@ -93,7 +93,7 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
     }
 
     [Fact]
-    public void CopyAsCSharpShowsTheServersProgramForThisNetwork()
+    public void CopyAsCSharpShowsTheServersProgramAndTheDataGoesOutAndComesInAsCsv()
     {
         browser.Open(Circle);
         browser.Click("#copyCode");
@@ -107,6 +107,12 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
         Assert.EndsWith($"/api/runs/{id}/model.safetensors", (string)browser.Script("return document.getElementById('downloadModel').href")!);
         Assert.EndsWith($"/api/runs/{id}/config.json", (string)browser.Script("return document.getElementById('downloadConfig').href")!);
         Assert.EndsWith($"/api/runs/{id}/points.csv", (string)browser.Script("return document.getElementById('exportCsv').href")!);
+
+        // Importing a CSV replaces the points: four of them, train and test split by the ratio.
+        string csv = Path.Combine(browser.ScreenshotDirectory, "four-points.csv");
+        File.WriteAllText(csv, "x1,x2,label\n-3,-3,0\n3,3,1\n-3,3,0\n3,-3,1\n");
+        browser.Driver.FindElement(By.Id("importCsv")).SendKeys(csv);
+        browser.WaitFor(() => Number("return document.querySelectorAll('#plotPoints g circle').length") == 4, TimeSpan.FromSeconds(5), "the four imported points");
         browser.AssertNoPageErrors();
     }
 
