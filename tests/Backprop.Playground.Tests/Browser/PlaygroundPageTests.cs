@@ -156,9 +156,11 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
     {
         // The measuring network: 6 hidden layers of 8, all seven features, 500 points.
         browser.Open("#dataset=spiral&features=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2&hidden=8,8,8,8,8,8&points=500&seed=1");
+        var pressed = System.Diagnostics.Stopwatch.StartNew();
         browser.Click("#play");
         browser.WaitFor(() => Number("return window.__frame.status === 'running' && window.__frame.epoch > 0 ? 1 : 0") == 1,
             TimeSpan.FromSeconds(5), "the first frame of the running run");
+        output.WriteLine($"first trained frame drawn {pressed.ElapsedMilliseconds} ms after pressing play");
         double rendered0 = Number("return window.__frameStats.rendered"), epoch0 = Number("return window.__frame.epoch");
         double drawMs0 = Number("return window.__frameStats.drawMs");
         var clock = System.Diagnostics.Stopwatch.StartNew();

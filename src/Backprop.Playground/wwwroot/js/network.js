@@ -68,6 +68,8 @@ export class NetworkView {
     const linkGroup = svg('g', {}, this.svg);
     this.overlay = svg('g', { class: 'wave-overlay' }, this.svg);
     this.nodeSize = node;
+    // Wide columns would turn into a solid band of links: thinner links when there are many.
+    this.thin = Math.max(0.35, Math.min(1, 8 / most));
     this.pos = (c, i) => ({ x: colX(c), y: rowY(c, i) });
 
     // Nodes: features (all seven, as TF: a click turns one on or off), hidden layers, output.
@@ -234,7 +236,7 @@ export class NetworkView {
         const s = w ? linkStyle(w[k], weightsView ? null : scale) : { width: 1, color: '#d5d8da' };
         const p = paths[k];
         // Only what changed is written: each write restyles an SVG path, 384 of them on a 6x8 net.
-        const width = s.width.toFixed(1);
+        const width = (0.5 + (s.width - 0.5) * this.thin).toFixed(1);
         if (p._color !== s.color) { p.setAttribute('stroke', s.color); p._color = s.color; }
         if (p._width !== width) { p.setAttribute('stroke-width', width); p._width = width; }
       }
