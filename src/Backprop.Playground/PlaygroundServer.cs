@@ -33,6 +33,7 @@ public static class PlaygroundServer
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         app.MapGet("/api/health", () => TypedResults.Ok(new { status = "ok" }));
+        app.MapLabEndpoints();
         return app;
     }
 
