@@ -9,7 +9,7 @@ namespace Backprop.Benchmarks;
 /// One epoch of the README's MNIST run end to end (63 steps of 784-256-128-10 with dropout 0.3,
 /// Adam and the cosine schedule, then the evaluation of both splits), built by the same setup
 /// code as <c>backprop train</c> and run by the library's <see cref="Trainer"/>. Needs the
-/// shipped digits in ../shared/data/mnist-10k (or BACKPROP_MNIST naming another folder).
+/// shipped digits in data/mnist-10k (or BACKPROP_MNIST naming another folder).
 /// </summary>
 [MemoryDiagnoser]
 public class MnistEpochBenchmarks
@@ -21,7 +21,7 @@ public class MnistEpochBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string folder = Environment.GetEnvironmentVariable("BACKPROP_MNIST") ?? Path.Combine(FindRoot(), "..", "shared", "data", "mnist-10k");
+        string folder = Environment.GetEnvironmentVariable("BACKPROP_MNIST") ?? Path.Combine(FindRoot(), "data", "mnist-10k");
         _options = MnistBenchmark.ReadmeOptions(folder, epochs: 1);
         _data = DataSource.Load(_options.Data, _options.TestFraction, _options.Seed);
     }

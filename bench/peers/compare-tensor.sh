@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 epochs=${1:-20}
-mnist=../shared/data/mnist-10k
+mnist=data/mnist-10k
 dotnet build -c Release src/Backprop.Cli -v quiet -nologo >/dev/null
 backprop() { dotnet src/Backprop.Cli/bin/Release/net10.0/backprop.dll "$@"; }
 # OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE slow a current OpenBLAS on this CPU (see the env notes):

@@ -55,7 +55,7 @@ public static class BenchCommand
             console.Write(table);
             return 0;
         });
-        var mnistData = new Option<string>("--data") { Description = "The MNIST folder (IDX files, e.g. ../shared/data/mnist-10k)", Required = true };
+        var mnistData = new Option<string>("--data") { Description = "The MNIST folder (IDX files, e.g. data/mnist-10k)", Required = true };
         var mnistEpochs = NumberOptions.Int("--epochs", "Epochs (the README's run has 20)", 20, 1);
         var mnistJson = new Option<bool>("--json") { Description = "Print the figures as JSON instead of a table" };
         var mnist = new Command("mnist", "Time the README's MNIST training run (Adam, cosine schedule, dropout 0.3) end to end")

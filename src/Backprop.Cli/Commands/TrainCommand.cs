@@ -25,7 +25,7 @@ public static class TrainCommand
     /// <param name="console">Where progress and results go.</param>
     public static Command Create(IAnsiConsole console)
     {
-        var data = new Option<string>("--data") { Description = "moons, circles, spirals, blobs, or mnist:DIR", Required = true };
+        var data = new Option<string>("--data") { Description = "moons, circles, spirals, blobs, mnist (the 10,000 shipped digits), or mnist:DIR", Required = true };
         var engine = new Option<string>("--engine") { Description = "tensor or scalar (micrograd's Value engine; binary data, SGD only)", DefaultValueFactory = _ => "tensor" };
         engine.AcceptOnlyFromAmong("tensor", "scalar");
         var hidden = new Option<string?>("--hidden") { Description = "Hidden layer widths, e.g. 16,16 (default 16,16; 256,128 for MNIST)" };
@@ -55,7 +55,7 @@ public static class TrainCommand
         command.SetAction(parsed =>
         {
             string spec = parsed.GetValue(data)!;
-            bool mnist = spec.StartsWith("mnist:", StringComparison.OrdinalIgnoreCase);
+            bool mnist = spec.Equals("mnist", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("mnist:", StringComparison.OrdinalIgnoreCase);
             bool scalar = parsed.GetValue(engine) == "scalar";
             if (scalar)
             {

@@ -12,14 +12,21 @@ public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
     /// <summary>Whether the points are 2-D (so a decision boundary can be drawn).</summary>
     public bool IsPlanar => Train.FeatureCount == 2;
 
+    /// <summary>
+    /// Where the 10,000 MNIST digits shipped with the command live (data/mnist-10k beside the
+    /// executable: the build copies them there from the repository's data folder).
+    /// </summary>
+    public static string ShippedMnistFolder => Path.Combine(AppContext.BaseDirectory, "data", "mnist-10k");
+
     /// <summary>The data's kind without its folder ("moons", "mnist"), for folder names.</summary>
     public string ShortName => Name.StartsWith("mnist:", StringComparison.Ordinal) ? "mnist" : Name;
 
     /// <summary>
     /// Loads <paramref name="spec"/>: <c>moons</c> (100 points, micrograd's demo), <c>circles</c>
     /// (200), <c>spirals</c> (3 arms of 100), <c>blobs</c> (300 points around 3 centres), or
-    /// <c>mnist:DIR</c> (standard train/t10k files, or one images/labels pair split by
-    /// <paramref name="testFraction"/>). Generated sets use <paramref name="seed"/>.
+    /// <c>mnist</c> (the 10,000 digits shipped with the command) or <c>mnist:DIR</c> (standard
+    /// train/t10k files, or one images/labels pair split by <paramref name="testFraction"/>).
+    /// Generated sets use <paramref name="seed"/>.
     /// </summary>
     /// <param name="spec">The <c>--data</c> value.</param>
     /// <param name="testFraction">The share held out for testing; null for the source's default (0.2 for one MNIST pair, 0 for generated sets).</param>
@@ -31,6 +38,12 @@ public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
         ArgumentException.ThrowIfNullOrEmpty(spec);
         if (testFraction is < 0 or >= 1 || testFraction is double f && !double.IsFinite(f))
             throw new UsageException($"--test-fraction must be in [0, 1), got {testFraction}");
+        if (spec.Equals("mnist", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Directory.Exists(ShippedMnistFolder))
+                throw new CommandFailedException($"--data mnist: the shipped digits are missing from {ShippedMnistFolder} (a broken install?); name a folder with mnist:DIR");
+            return Load("mnist:" + ShippedMnistFolder, testFraction, seed, maxMegabytes) with { Name = "mnist" };
+        }
         if (spec.StartsWith("mnist:", StringComparison.OrdinalIgnoreCase))
         {
             string dir = spec["mnist:".Length..];
@@ -50,7 +63,7 @@ public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
             "circles" => Circles.Create(200, 0.1, seed),
             "spirals" => Spirals.Create(100, 3, 0.2, seed),
             "blobs" => Blobs.Create(300, 3, 2, 1.0, seed),
-            _ => throw new UsageException($"--data: unknown data set '{ConsoleText.Printable(spec, 60)}' (expected moons, circles, spirals, blobs or mnist:DIR)"),
+            _ => throw new UsageException($"--data: unknown data set '{ConsoleText.Printable(spec, 60)}' (expected moons, circles, spirals, blobs, mnist or mnist:DIR)"),
         };
         if ((testFraction ?? 0) == 0) return new DataSource(spec.ToLowerInvariant(), all, null);
         (Dataset trainPart, Dataset testPart) = all.Split(testFraction!.Value);

@@ -80,7 +80,7 @@ public sealed class TrainCommandTests : IDisposable
     [MnistFact]
     public void AnMlpLearnsRealDigits()
     {
-        string data = "mnist:" + Path.Combine(Reference.RepositoryRoot, "..", "shared", "data", "mnist-10k");
+        string data = "mnist:" + Path.Combine(Reference.RepositoryRoot, "data", "mnist-10k");
         string folder = Path.Combine(_dir, "mnist");
         (int code, string output, string error) = Run("train", "--data", data, "--hidden", "64", "--epochs", "2", "--out", folder);
         Assert.True(code == 0, error);

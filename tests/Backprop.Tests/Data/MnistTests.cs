@@ -4,7 +4,7 @@ using Backprop.Data;
 namespace Backprop.Tests.Data;
 
 /// <summary>
-/// <see cref="Mnist"/> on the 10,000 real digits of <c>../shared/data/mnist-10k</c>, and on
+/// <see cref="Mnist"/> on the 10,000 real digits of <c>data/mnist-10k</c>, and on
 /// small or broken files made here.
 /// </summary>
 public sealed class MnistTests : IDisposable

@@ -48,7 +48,7 @@ public class DocExampleTests
 
     /// <summary>
     /// A fresh working directory whose parent also holds a link to the real ../shared, so that the
-    /// examples' relative paths (<c>../shared/data/mnist-10k</c>) resolve as from the repository root.
+    /// examples' relative paths (<c>../shared/reference</c>, <c>data/mnist-10k</c>) resolve as from the repository root.
     /// </summary>
     private sealed class ExampleFolder : IDisposable
     {
@@ -59,6 +59,9 @@ public class DocExampleTests
             WorkingDirectory = Directory.CreateDirectory(Path.Combine(_root, "repo")).FullName;
             string shared = Path.GetFullPath(Path.Combine(Reference.RepositoryRoot, "..", "shared"));
             if (Directory.Exists(shared)) Directory.CreateSymbolicLink(Path.Combine(_root, "shared"), shared);
+            // The shipped digits, linked one level down so an example that makes data/mnist writes into the temporary folder.
+            Directory.CreateSymbolicLink(Path.Combine(Directory.CreateDirectory(Path.Combine(WorkingDirectory, "data")).FullName, "mnist-10k"),
+                Path.Combine(Reference.RepositoryRoot, "data", "mnist-10k"));
         }
 
         public string WorkingDirectory { get; }
