@@ -114,6 +114,77 @@ public sealed class Value : IEquatable<Value>
         _ => [Chunk.Input(Chunk.Nodes[Slot].A)],
     };
 
+    /// <summary>
+    /// d(this)/d(input) for each of <see cref="Inputs"/>, in the same order: the local derivative
+    /// that <see cref="Backward"/> multiplies by this node's gradient, computed by the same rule
+    /// from the numbers the nodes hold now. Empty for a leaf. Lets a reader (a chain-rule
+    /// stepper, a graph drawing) show local derivative × upstream gradient without restating the
+    /// rules.
+    /// </summary>
+    public IReadOnlyList<double> LocalDerivatives
+    {
+        get
+        {
+            TapeNode node = Chunk.Nodes[Slot];
+            switch (Chunk.OpAt(Slot))
+            {
+                case OpCode.Leaf:
+                    return [];
+                case OpCode.Add:
+                {
+                    (double da, double db) = AddGrad(1.0);
+                    return [da, db];
+                }
+                case OpCode.Mul:
+                {
+                    (double da, double db) = MulGrad(Chunk.Input(node.A).Data, Chunk.Input(node.B).Data, 1.0);
+                    return [da, db];
+                }
+                case OpCode.AddConstant: return [AddConstantGrad(1.0)];
+                case OpCode.MulConstant: return [MulConstantGrad(node.Constant, 1.0)];
+                case OpCode.Pow: return [PowGrad(Chunk.Input(node.A).Data, node.Constant, 1.0)];
+                case OpCode.Exp: return [ExpGrad(node.Data, 1.0)];
+                case OpCode.Log: return [LogGrad(Chunk.Input(node.A).Data, 1.0)];
+                case OpCode.Tanh: return [TanhGrad(node.Data, 1.0)];
+                case OpCode.Sigmoid: return [SigmoidGrad(node.Data, 1.0)];
+                default: return [ReluGrad(node.Data, 1.0)];
+            }
+        }
+    }
+
+    /// <summary>
+    /// This node's op applied to other numbers: what <see cref="Data"/> would be if its
+    /// <see cref="Inputs"/> held <paramref name="inputs"/> (the same arithmetic the operator
+    /// used). Replaying a graph with one node nudged this way gives a finite-difference check of
+    /// any node's gradient, not only a leaf's. A leaf returns its own <see cref="Data"/>.
+    /// </summary>
+    /// <param name="inputs">One number per input, in the order of <see cref="Inputs"/>.</param>
+    /// <returns>The op's result for those numbers.</returns>
+    /// <exception cref="ArgumentException">The count differs from the number of inputs.</exception>
+    public double Evaluate(IReadOnlyList<double> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        OpCode op = Chunk.OpAt(Slot);
+        int expected = op switch { OpCode.Leaf => 0, OpCode.Add or OpCode.Mul => 2, _ => 1 };
+        if (inputs.Count != expected)
+            throw new ArgumentException($"Value.Evaluate: op '{Op}' takes {expected} input(s), got {inputs.Count}", nameof(inputs));
+        double k = Chunk.Nodes[Slot].Constant;
+        return op switch
+        {
+            OpCode.Leaf => Data,
+            OpCode.Add => inputs[0] + inputs[1],
+            OpCode.Mul => inputs[0] * inputs[1],
+            OpCode.AddConstant => inputs[0] + k,
+            OpCode.MulConstant => inputs[0] * k,
+            OpCode.Pow => Math.Pow(inputs[0], k),
+            OpCode.Exp => Math.Exp(inputs[0]),
+            OpCode.Log => Math.Log(inputs[0]),
+            OpCode.Tanh => Math.Tanh(inputs[0]),
+            OpCode.Sigmoid => 1 / (1 + Math.Exp(-inputs[0])),
+            _ => Math.Max(0.0, inputs[0]),
+        };
+    }
+
     /// <summary>Whether this node was made by the user rather than by an op.</summary>
     internal bool IsLeaf => Chunk.OpAt(Slot) == OpCode.Leaf;
 

@@ -13,25 +13,13 @@ public static class ChapterNeuron
 
     /// <summary>
     /// Builds the neuron and its loss (not yet differentiated), with the same labels as the
-    /// chapter's drawing: x, w, b, w*x, z, out, -target and L.
+    /// chapter's drawing: x, w, b, w*x, z, out, -target and L. The playground's chain-rule
+    /// stepper shows the same graph (<see cref="Playground.Lab.ChapterNeuron"/>, the one definition).
     /// </summary>
     /// <returns>The loss and the three inputs, in the order x, w, b.</returns>
     public static ParsedExpression Build()
     {
-        const double target = 5.0;
-        var x = new Value(2.0, "x");
-        var w = new Value(0.5, "w");
-        var b = new Value(0.3, "b");
-        Value product = w * x;
-        product.Label = "w*x";
-        Value z = product + b;
-        z.Label = "z";
-        Value output = z.Relu();
-        output.Label = "out";
-        Value error = output + new Value(-target, "-target");
-        error.Label = "out - target";
-        Value loss = error.Pow(2);
-        loss.Label = "L";
-        return new ParsedExpression(loss, [x, w, b], []);
+        Playground.Lab.ChapterNeuronGraph neuron = Playground.Lab.ChapterNeuron.Build();
+        return new ParsedExpression(neuron.Loss, [neuron.X, neuron.W, neuron.B], []);
     }
 }

@@ -152,7 +152,10 @@ public static class ValueGraph
             for (int i = top; chunk.Pending > 0; i--)
             {
                 ref TapeNode node = ref nodes[i];
-                if (node.Op < TapeChunk.Reached) continue;
+                // A marked leaf is listed already and was never counted as pending: the sweep
+                // passes it by (a leaf made between two ops, as the chapter's Value(-target), sits
+                // among the nodes the sweep visits).
+                if (node.Op < TapeChunk.Reached || node.Op == ((byte)OpCode.Leaf | TapeChunk.Reached)) continue;
                 node.Op &= unchecked((byte)~TapeChunk.Reached);
                 chunk.Pending--;
                 if (chunk != output.Chunk || i != output.Slot) order.Add(new Value(chunk, i));

@@ -73,6 +73,33 @@ public class BackwardSemanticsTests
     }
 
     [Fact]
+    public void NodesListsALeafMadeBetweenTwoOpsOnceAndStillReachesEveryNodeBelowIt()
+    {
+        // The chapter's neuron: the leaf Value(-target) is made after relu, between two ops.
+        // The sweep once took it for a pending op, stopped early and left out relu, z, w*x, w, b.
+        var x = new Value(2.0);
+        var w = new Value(0.5);
+        var b = new Value(0.3);
+        Value z = (w * x) + b;
+        Value output = z.Relu();
+        var target = new Value(-5.0);
+        Value loss = (output + target).Pow(2);
+        List<Value> order = ValueGraph.Nodes(loss);
+        Assert.Equal(9, order.Count);
+        Assert.Equal(9, order.Distinct().Count());
+        foreach (Value node in new[] { x, w, b, z, output, target }) Assert.Contains(node, order);
+        foreach (Value node in order)
+        {
+            foreach (Value input in node.Inputs) Assert.True(order.IndexOf(input) > order.IndexOf(node));
+        }
+
+        loss.Backward();
+        Assert.Equal(-14.8, w.Grad, 12);
+        loss.ZeroGrad();
+        Assert.All(new[] { x, w, b, z, output, target, loss }, n => Assert.Equal(0.0, n.Grad));
+    }
+
+    [Fact]
     public void ALeafAloneGetsGradientOne()
     {
         var a = new Value(5.0);
