@@ -72,7 +72,8 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
     [Fact]
     public void TheBackwardWaveCarriesOnePointsGradientBackLayerByLayer()
     {
-        browser.Open("#dataset=spiral&features=x1,x2,sinx1,sinx2&hidden=6,6,4&seed=3");
+        // Sigmoid layers: the wave visibly shrinks as it goes back (the chapter's vanishing gradient).
+        browser.Open("#dataset=spiral&features=x1,x2,sinx1,sinx2&hidden=6,6,6,6&activation=sigmoid&seed=3");
         browser.Click("#step");
         browser.WaitFor(() => Number("return window.__frame.epoch") >= 1, TimeSpan.FromSeconds(10), "one epoch");
         browser.Click("[data-view=gradients]");
