@@ -4,10 +4,14 @@
 import { el } from './dom.js';
 import { Stepper } from './stepper.js';
 import { VanishingLab } from './vanishing.js';
+import { LandscapePanel } from './landscape.js';
+import { RacePanel } from './race.js';
 
 const PANELS = [
   { id: 'stepper', title: 'Chain rule, step by step', make: (root, page) => new Stepper(root, page) },
   { id: 'vanishing', title: 'Vanishing gradients', make: (root, page) => new VanishingLab(root, page) },
+  { id: 'landscape', title: 'Loss landscape', make: (root, page) => new LandscapePanel(root, page) },
+  { id: 'race', title: 'Optimizer race', make: (root, page) => new RacePanel(root, page) },
 ];
 
 /**
