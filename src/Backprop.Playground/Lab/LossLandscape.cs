@@ -53,21 +53,10 @@ public static class LossLandscape
         int n = setup.Resolution;
         double[] axis = [.. Enumerable.Range(0, n).Select(i => span * ((2.0 * i / (n - 1)) - 1))];
         axis[n / 2] = 0; // exactly: the centre of the grid is the current weights, bit for bit
-        var losses = new float[n * n];
-        var weights = new double[center.Length];
-        double?[] pathLosses;
+        float[] losses = Evaluate(layers, loss, plane, axis, axis);
+        var pathLosses = new double?[path.Count];
         try
         {
-            for (int row = 0; row < n; row++)
-            {
-                for (int col = 0; col < n; col++)
-                {
-                    plane.At(axis[col], axis[row], weights);
-                    ParameterVector.Write(layers, weights);
-                    losses[(row * n) + col] = (float)loss();
-                }
-            }
-            pathLosses = new double?[path.Count];
             for (int i = 0; i < path.Count; i++)
             {
                 ParameterVector.Write(layers, path[i].Point);
@@ -77,15 +66,55 @@ public static class LossLandscape
         }
         finally
         {
-            // float → double → float is exact, so this is the run's weights bit for bit.
             ParameterVector.Write(layers, center);
         }
         double centerLoss = loss(); // last, so hooks that watch the forward pass see the current weights again
         float[] finite = [.. losses.Where(float.IsFinite)];
         return new LandscapeReport(n, setup.Directions, span, axis, axis,
-            Convert.ToBase64String(MemoryMarshal.AsBytes(losses.AsSpan())), double.IsFinite(centerLoss) ? centerLoss : null,
+            Encode(losses), double.IsFinite(centerLoss) ? centerLoss : null,
             finite.Length > 0 ? finite.Min() : null, finite.Length > 0 ? finite.Max() : null,
             projected, [.. path.Select(p => p.Epoch)], pathLosses,
             distances > 0 ? Math.Sqrt(residuals / distances) : 0);
     }
+
+    /// <summary>
+    /// The loss at every (alphas[col], betas[row]) of <paramref name="plane"/>, row-major; the
+    /// model's weights are put back afterwards bit for bit (float → double → float is exact).
+    /// </summary>
+    /// <param name="layers">The model's Linear layers.</param>
+    /// <param name="loss">The loss for the weights the model holds.</param>
+    /// <param name="plane">The plane.</param>
+    /// <param name="alphas">The columns.</param>
+    /// <param name="betas">The rows.</param>
+    public static float[] Evaluate(IReadOnlyList<Linear> layers, Func<double> loss, LandscapePlane plane, double[] alphas, double[] betas)
+    {
+        ArgumentNullException.ThrowIfNull(plane);
+        ArgumentNullException.ThrowIfNull(alphas);
+        ArgumentNullException.ThrowIfNull(betas);
+        ArgumentNullException.ThrowIfNull(loss);
+        double[] saved = ParameterVector.Read(layers);
+        var losses = new float[alphas.Length * betas.Length];
+        var weights = new double[saved.Length];
+        try
+        {
+            for (int row = 0; row < betas.Length; row++)
+            {
+                for (int col = 0; col < alphas.Length; col++)
+                {
+                    plane.At(alphas[col], betas[row], weights);
+                    ParameterVector.Write(layers, weights);
+                    losses[(row * alphas.Length) + col] = (float)loss();
+                }
+            }
+        }
+        finally
+        {
+            ParameterVector.Write(layers, saved);
+        }
+        return losses;
+    }
+
+    /// <summary>float32 values as the wire carries them: base64 of little-endian bytes.</summary>
+    /// <param name="values">The values.</param>
+    public static string Encode(float[] values) => Convert.ToBase64String(MemoryMarshal.AsBytes(values.AsSpan()));
 }
