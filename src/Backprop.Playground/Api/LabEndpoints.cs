@@ -23,12 +23,12 @@ public static class LabEndpoints
     public static IEndpointRouteBuilder MapLabEndpoints(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPost("/api/stepper", async (HttpRequest request) =>
+        app.MapPost("/api/stepper", async (HttpRequest request, RunRegistry registry) =>
         {
             StepperRequest stepper = StepperRequest.Parse(await ReadJsonAsync(request));
-            if (stepper.Preset is null)
-                throw new LabRequestException($"runId: no run '{LabFields.Shown(stepper.RunId!)}' (live runs reach the stepper once the run API is in)");
-            return TypedResults.Ok(ChainRuleStepper.Chapter());
+            if (stepper.Preset is not null) return TypedResults.Ok(ChainRuleStepper.Chapter());
+            PlaygroundRun run = registry.Find(stepper.RunId!) ?? throw new UnknownRunException(stepper.RunId!);
+            return TypedResults.Ok(run.Inspect(r => RunNeuronGraph.Build(r, stepper.Layer, stepper.Neuron, stepper.Point)));
         }).AddEndpointFilter(Refusals);
         app.MapPost("/api/lab/vanishing", async (HttpRequest request) =>
             TypedResults.Ok(VanishingLab.Measure(VanishingSetup.Parse(await ReadJsonAsync(request)))))
