@@ -208,11 +208,16 @@ public sealed partial class PlaygroundRun
         }
         int lastForward = -1, lastBackward = -1;
         bool backward = false;
+        double largestOutput = 0;
         var hooks = new List<IDisposable>();
         for (int k = 0; k < modules.Count; k++)
         {
             int index = k;
-            hooks.Add(modules[k].RegisterForwardHook((_, _, _) => lastForward = index));
+            hooks.Add(modules[k].RegisterForwardHook((_, _, output) =>
+            {
+                lastForward = index;
+                if (index == modules.Count - 1) largestOutput = output.ToFloatArray().Max(Math.Abs);
+            }));
             // Backward reaches module k's output before the ops inside module k run backward, so the last hook to fire names the module whose op failed.
             hooks.Add(modules[k].RegisterBackwardHook((_, _) => lastBackward = index));
         }
@@ -231,7 +236,8 @@ public sealed partial class PlaygroundRun
         {
             string op = $"{e.Op.ToLowerInvariant()} {(backward ? "backward" : "forward")}";
             int module = backward ? lastBackward : lastForward + 1;
-            if (module < 0 || module >= modules.Count) return $"the loss ({op})";
+            // The loss itself overflowed (a regression's output grew past √float.MaxValue): name the layer that made the output.
+            if (module < 0 || module >= modules.Count) return $"the loss ({op}) of layer {layerOf[^1] + 1}'s output (up to {largestOutput.ToString("G3", System.Globalization.CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal)})";
             return $"layer {layerOf[module] + 1} ({op})";
         }
         finally

@@ -168,7 +168,7 @@ public sealed partial class PlaygroundRun : IDisposable
             _message = null;
             _playing = new CancellationTokenSource();
             CancellationToken token = _playing.Token;
-            _ = Task.Run(() => PlayLoop(pace, token), CancellationToken.None);
+            _ = Task.Run(() => PlayLoopGuarded(pace, token), CancellationToken.None);
             return Changed();
         }
     }
@@ -287,7 +287,26 @@ public sealed partial class PlaygroundRun : IDisposable
         }
     }
 
-    private void PlayLoop(TimeSpan pace, CancellationToken token)
+    /// <summary>The play loop; an error it did not expect stops the run with the error as the message instead of vanishing with the task.</summary>
+    private async Task PlayLoopGuarded(TimeSpan pace, CancellationToken token)
+    {
+        try
+        {
+            await PlayLoop(pace, token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            lock (Gate)
+            {
+                if (_disposed || token.IsCancellationRequested) return;
+                StopPlaying("paused");
+                _message = $"training stopped: {e.Message.Split('\n')[0]}";
+                Changed();
+            }
+        }
+    }
+
+    private async Task PlayLoop(TimeSpan pace, CancellationToken token)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!token.IsCancellationRequested)
@@ -308,7 +327,7 @@ public sealed partial class PlaygroundRun : IDisposable
             {
                 try
                 {
-                    Task.Delay(rest, token).Wait(token);
+                    await Task.Delay(rest, token);
                 }
                 catch (OperationCanceledException)
                 {

@@ -19,7 +19,7 @@ public sealed record RunSettings
     public static readonly IReadOnlyList<string> RegressionSets = ["plane", "reg-gauss"];
 
     /// <summary>The input features a network may take, in the order they enter it.</summary>
-    public static readonly IReadOnlyList<string> FeatureNames = ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"];
+    public static readonly IReadOnlyList<string> FeatureNames = Backprop.Data.PlaneFeatures.Names;
 
     private static readonly string[] Activations = ["relu", "tanh", "sigmoid", "linear", "leakyrelu"];
     private static readonly string[] LossNames = ["square", "crossentropy"];
