@@ -41,16 +41,24 @@ public static class RunNeuronGraph
             ? [.. run.Settings.Features]
             : [.. Enumerable.Range(1, linear.InFeatures).Select(i => string.Create(CultureInfo.InvariantCulture, $"a{layer}.{i}"))];
         var weights = new Value[linear.InFeatures];
-        Value? sum = null;
+        var terms = new List<Value>();
         for (int i = 0; i < linear.InFeatures; i++)
         {
             weights[i] = new Value(w[(neuron * linear.InFeatures) + i], $"w{i + 1}");
             Value product = weights[i] * new Value(a[i], inputNames[i]);
             product.Label = $"w{i + 1}·{inputNames[i]}";
-            sum = sum is null ? product : sum + product;
+            terms.Add(product);
+        }
+        // Summed pairwise, so 16 inputs make a tree 4 additions deep rather than a chain of 15.
+        while (terms.Count > 1)
+        {
+            var next = new List<Value>();
+            for (int i = 0; i + 1 < terms.Count; i += 2) next.Add(terms[i] + terms[i + 1]);
+            if (terms.Count % 2 == 1) next.Add(terms[^1]);
+            terms = next;
         }
         var bias = new Value(b, "b");
-        Value z = sum! + bias;
+        Value z = terms[0] + bias;
         z.Label = "z";
 
         bool output = layer == layers.Count - 1;
