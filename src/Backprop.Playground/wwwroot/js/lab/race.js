@@ -131,7 +131,8 @@ export class RacePanel {
     this.plot = new window.uPlot({
       width: 420, height: 300,
       scales: { x: { time: false }, y: { distr: 3 } },
-      axes: [{ label: 'epoch' }, { label: 'train loss (log)' }],
+      // A log axis: label the decades as powers of ten (the default prints 1e-4 as 0).
+      axes: [{ label: 'epoch' }, { label: 'train loss (log)', size: 60, values: (u, vals) => vals.map((v) => (v === null ? '' : v >= 0.01 ? String(v) : v.toExponential(0))) }],
       series: [{ label: 'epoch' }, ...racers.map((r) => ({ label: r.optimizer, stroke: COLORS[r.optimizer], width: 2 }))],
     }, data, this.chart);
   }
