@@ -44,9 +44,10 @@ internal static unsafe class MatMulDispatch<T, TKernel, TRowKernel>
             return;
         }
 
-        if (problem.N == 1 && problem.M > 1)
+        if (problem.N == 1 && problem.M > 1 && problem.Ldc == 1)
         {
-            // c = A·b is the row cᵀ = bᵀ·Aᵀ: a one-row product with the operands' roles swapped.
+            // c = A·b is the row cᵀ = bᵀ·Aᵀ: a one-row product with the operands' roles swapped
+            // (only when the column c is dense: a column of a wider C, Ldc > 1, takes the general path).
             var transposed = new MatMulProblem<T>(problem.B, problem.BColStride, problem.BRowStride,
                                                   problem.A, problem.AColStride, problem.ARowStride,
                                                   problem.C, problem.M, 1, problem.M, problem.K, problem.Accumulate);

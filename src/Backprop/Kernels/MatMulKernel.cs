@@ -135,6 +135,42 @@ public static class MatMulKernel
         }
     }
 
+    /// <summary>
+    /// <c>C (+)= A·B</c> on pinned memory with C's rows <paramref name="ldc"/> apart, so that C
+    /// may be a block of a wider matrix (a tile of a convolution's output). Nothing is checked:
+    /// the caller sizes every operand. Same chains, and so the same bits, as <see cref="Multiply(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, int, Span{float}, int, int, int, bool, int)"/>.
+    /// </summary>
+    internal static unsafe void MultiplyUnchecked<T>(T* a, nint aRowStride, nint aColStride, T* b, nint bRowStride, nint bColStride,
+                                                     T* c, nint ldc, int m, int n, int k, bool accumulate, int maxThreads)
+        where T : unmanaged
+    {
+        if (m == 0 || n == 0)
+            return;
+        if (k == 0)
+        {
+            if (!accumulate)
+                for (int i = 0; i < m; i++) new Span<T>(c + i * ldc, n).Clear();
+            return;
+        }
+        var problem = new MatMulProblem<T>(a, aRowStride, aColStride, b, bRowStride, bColStride, c, ldc, m, n, k, accumulate);
+        int threads = maxThreads == 0 ? Environment.ProcessorCount : maxThreads;
+        switch (Resolve(MatMulIsa.Auto))
+        {
+            case MatMulIsa.Vector512:
+                MatMulDispatch<T, MatMulMicroKernel512<T>, MatMulRowKernel512<T>>.Run(problem, threads);
+                break;
+            case MatMulIsa.Vector256:
+                MatMulDispatch<T, MatMulMicroKernel256<T>, MatMulRowKernel256<T>>.Run(problem, threads);
+                break;
+            case MatMulIsa.Vector128:
+                MatMulDispatch<T, MatMulMicroKernel128<T>, MatMulRowKernel128<T>>.Run(problem, threads);
+                break;
+            default:
+                MatMulDispatch<T, MatMulMicroKernelScalar<T>, MatMulMicroKernelScalar<T>>.Run(problem, threads);
+                break;
+        }
+    }
+
     /// <summary>Whether this machine runs the micro-kernel for <paramref name="isa"/> in hardware.</summary>
     internal static bool IsSupported(MatMulIsa isa) => isa switch
     {

@@ -55,6 +55,27 @@ public partial class Tensor
     }
 
     /// <summary>
+    /// Channel dropout, as PyTorch's <c>dropout2d</c>: each channel of a [N, C, H, W] (or
+    /// [C, H, W]) tensor is zeroed as a whole with probability <paramref name="p"/> (one draw per
+    /// channel from <paramref name="random"/>) and the rest scaled by 1/(1 - p). Returns the
+    /// input unchanged when not <paramref name="training"/> or when p is 0.
+    /// </summary>
+    /// <param name="p">Drop probability in [0, 1).</param>
+    /// <param name="random">The generator for the mask.</param>
+    /// <param name="training">False in evaluation: no dropout.</param>
+    /// <exception cref="ArgumentException">The tensor is not [N, C, H, W] or [C, H, W].</exception>
+    public Tensor Dropout2d(double p, Random.NumpyRandom random, bool training = true)
+    {
+        if (p is < 0 or >= 1 || double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), $"Dropout2d: p must be in [0, 1), got {p}");
+        ArgumentNullException.ThrowIfNull(random);
+        if (Rank is not (3 or 4)) throw new ArgumentException($"Dropout2d: input must be [N, C, H, W] or [C, H, W], got {ShapeMath.Format(_shape)}");
+        if (!training || p == 0) return this;
+        // One mask value per channel, broadcast over its plane.
+        int[] channels = Rank == 4 ? [_shape[0], _shape[1], 1, 1] : [_shape[0], 1, 1];
+        return this * Empty(DType, channels).DropoutMask(p, random);
+    }
+
+    /// <summary>
     /// 1/(1 - p) where a uniform draw (numpy's <c>rand</c> stream, rounded to this tensor's type)
     /// exceeds p, else 0: the same numbers as <c>(Rand(...) &gt; p) / (1 - p)</c> in one pass, with
     /// no intermediate arrays.

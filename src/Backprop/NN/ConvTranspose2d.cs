@@ -1,0 +1,78 @@
+using Backprop.Random;
+
+namespace Backprop.NN;
+
+/// <summary>
+/// A 2-D transposed convolution layer, as PyTorch's <c>nn.ConvTranspose2d</c>: <c>weight</c>
+/// [in, out/groups, kH, kW] and optional <c>bias</c> [out]. See
+/// <see cref="Tensor.ConvTranspose2d(Tensor, Tensor?, int, int, int, int, int)"/>.
+/// </summary>
+public sealed class ConvTranspose2d : Module
+{
+    /// <summary>Creates the layer with PyTorch's default initialisation (uniform in ±1/√(out/groups·kH·kW)).</summary>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="kernelSize">The kernel's height and width.</param>
+    /// <param name="random">The generator for the initial values.</param>
+    /// <param name="stride">The stride of the convolution this inverts.</param>
+    /// <param name="padding">The padding of the convolution this inverts.</param>
+    /// <param name="outputPadding">Extra rows and columns at the bottom and right (less than stride or dilation).</param>
+    /// <param name="groups">Channel groups.</param>
+    /// <param name="bias">Whether to add a bias.</param>
+    /// <param name="dilation">The spacing between kernel taps.</param>
+    /// <param name="dtype">The element type of the parameters.</param>
+    public ConvTranspose2d(int inChannels, int outChannels, int kernelSize, NumpyRandom random, int stride = 1, int padding = 0,
+                           int outputPadding = 0, int groups = 1, bool bias = true, int dilation = 1, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ConvParameters.Check("ConvTranspose2d", inChannels, outChannels, (kernelSize, kernelSize), groups);
+        _ = ConvSettings.Create("ConvTranspose2d", (stride, stride), (padding, padding), (dilation, dilation), groups);
+        if (outputPadding < 0 || (outputPadding >= stride && outputPadding >= dilation))
+            throw new ArgumentOutOfRangeException(nameof(outputPadding), $"ConvTranspose2d: output padding must be ≥ 0 and smaller than stride ({stride}) or dilation ({dilation}), got {outputPadding}");
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        KernelSize = kernelSize;
+        Stride = stride;
+        Padding = padding;
+        OutputPadding = outputPadding;
+        Groups = groups;
+        Dilation = dilation;
+        Weight = RegisterParameter("weight", new Parameter(Tensor.Zeros([inChannels, outChannels / groups, kernelSize, kernelSize], dtype)));
+        Bias = bias ? RegisterParameter("bias", new Parameter(Tensor.Zeros([outChannels], dtype))) : null;
+        ConvParameters.Initialise(Weight, Bias, random);
+    }
+
+    /// <summary>Input channels.</summary>
+    public int InChannels { get; }
+
+    /// <summary>Output channels.</summary>
+    public int OutChannels { get; }
+
+    /// <summary>The kernel's height and width.</summary>
+    public int KernelSize { get; }
+
+    /// <summary>The stride.</summary>
+    public int Stride { get; }
+
+    /// <summary>The padding removed from each side of the output.</summary>
+    public int Padding { get; }
+
+    /// <summary>Extra rows and columns at the bottom and right of the output.</summary>
+    public int OutputPadding { get; }
+
+    /// <summary>Channel groups.</summary>
+    public int Groups { get; }
+
+    /// <summary>The dilation.</summary>
+    public int Dilation { get; }
+
+    /// <summary>The kernels, [in, out/groups, kH, kW].</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>The bias, [out], or null.</summary>
+    public Parameter? Bias { get; }
+
+    /// <inheritdoc/>
+    protected override Tensor ForwardCore(Tensor input) =>
+        input.ConvTranspose2d(Weight, Bias, Stride, Padding, OutputPadding, Groups, Dilation);
+}
