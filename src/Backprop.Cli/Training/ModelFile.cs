@@ -7,20 +7,39 @@ using Backprop.Random;
 namespace Backprop.Cli.Training;
 
 /// <summary>
-/// A trained MLP as a safetensors file: the state dict under PyTorch's names (<c>0.weight</c>
-/// [out, in], <c>0.bias</c>, …) plus metadata that records the whole architecture (layer sizes,
-/// activation, dropout), so <c>backprop eval</c> needs no flags and rebuilds exactly the model
-/// that was trained.
+/// A trained MLP or CNN as a safetensors file: the state dict under PyTorch's names (<c>0.weight</c>
+/// [out, in], <c>0.bias</c>, …) plus metadata that records the whole architecture (MLP: layer
+/// sizes, activation, dropout; CNN: image size, block channels, classes), so <c>backprop eval</c>
+/// needs no flags and rebuilds exactly the model that was trained.
 /// </summary>
 public static class ModelFile
 {
     private const string Format = "backprop-mlp";
+    private const string CnnFormat = "backprop-cnn";
 
     /// <summary>Writes <paramref name="model"/> (atomically) with its architecture in the metadata.</summary>
     /// <param name="path">The file.</param>
     /// <param name="model">The trained model.</param>
     /// <param name="extra">More metadata (data set, engine, seed, test fraction).</param>
-    public static void Save(string path, Mlp model, IReadOnlyDictionary<string, string> extra)
+    public static void Save(string path, Module model, IReadOnlyDictionary<string, string> extra)
+    {
+        if (model is Cnn cnn)
+        {
+            var cnnMetadata = new Dictionary<string, string>(extra)
+            {
+                ["format"] = CnnFormat,
+                ["image_size"] = cnn.ImageSize.ToString(CultureInfo.InvariantCulture),
+                ["channels"] = string.Join(",", cnn.Widths),
+                ["classes"] = cnn.Classes.ToString(CultureInfo.InvariantCulture),
+            };
+            SafeTensors.Save(path, cnn.StateDict(), cnnMetadata);
+            return;
+        }
+        if (model is not Mlp mlp) throw new ArgumentException($"ModelFile.Save: {model.GetType().Name} is neither an Mlp nor a Cnn", nameof(model));
+        SaveMlp(path, mlp, extra);
+    }
+
+    private static void SaveMlp(string path, Mlp model, IReadOnlyDictionary<string, string> extra)
     {
         var metadata = new Dictionary<string, string>(extra)
         {
@@ -40,10 +59,11 @@ public static class ModelFile
     /// <param name="path">A file written by <see cref="Save"/>.</param>
     /// <returns>The model (in evaluation mode) and the file's metadata.</returns>
     /// <exception cref="InvalidDataException">The file is not a model written by Backprop, or its tensors do not fit its declared architecture.</exception>
-    public static (Mlp Model, IReadOnlyDictionary<string, string> Metadata) Load(string path)
+    public static (Module Model, IReadOnlyDictionary<string, string> Metadata) Load(string path)
     {
         string shown = ConsoleText.Printable(path);
         (IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata) = SafeTensors.Load(path);
+        if (metadata.TryGetValue("format", out string? kind) && kind == CnnFormat) return (LoadCnn(shown, tensors, metadata), metadata);
         if (!metadata.TryGetValue("format", out string? format) || format != Format
             || !metadata.TryGetValue("sizes", out string? sizesText) || !metadata.TryGetValue("activation", out string? activationText))
             throw new InvalidDataException($"'{shown}' is a safetensors file but not a Backprop model (its metadata lacks format={Format}, sizes and activation)");
@@ -78,7 +98,55 @@ public static class ModelFile
         return (model, metadata);
     }
 
-    private static int[] ParseSizes(string shown, string text)
+    /// <summary>Rebuilds a CNN after checking every tensor the metadata implies is in the file with its shape, and nothing else.</summary>
+    private static Cnn LoadCnn(string shown, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue("image_size", out string? sizeText) || !int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out int side) || side is < 4 or > 4096
+            || !metadata.TryGetValue("classes", out string? classesText) || !int.TryParse(classesText, NumberStyles.None, CultureInfo.InvariantCulture, out int classes) || classes is < 1 or > 1_000_000
+            || !metadata.TryGetValue("channels", out string? channelsText))
+            throw new InvalidDataException($"'{shown}': a CNN's metadata needs image_size (4 to 4096), channels and classes");
+        int[] widths = ParseSizes(shown, channelsText, minimum: 1);
+        if (widths.Length > 6 || widths.Any(w => w > 4096) || side >> widths.Length < 1)
+            throw new InvalidDataException($"'{shown}': channels '{ConsoleText.Printable(channelsText, 80)}' do not fit {side}x{side} images (at most 6 blocks of 4096, each halving the image)");
+        var expected = new Dictionary<string, int[]>();
+        int channels = 1, size = side;
+        for (int b = 0; b < widths.Length; b++)
+        {
+            int conv = 1 + 4 * b, norm = conv + 1, w = widths[b];
+            expected[$"{conv}.weight"] = [w, channels, 3, 3];
+            expected[$"{conv}.bias"] = [w];
+            foreach (string name in new[] { "weight", "bias", "running_mean", "running_var" }) expected[$"{norm}.{name}"] = [w];
+            expected[$"{norm}.num_batches_tracked"] = [];
+            channels = w;
+            size /= 2;
+        }
+        int head = 2 + 4 * widths.Length;
+        expected[$"{head}.weight"] = [classes, channels * size * size];
+        expected[$"{head}.bias"] = [classes];
+        foreach ((string name, int[] shape) in expected)
+        {
+            if (!tensors.TryGetValue(name, out Tensor? tensor))
+                throw new InvalidDataException($"'{shown}': the metadata describes a CNN of channels {string.Join(",", widths)}, but the file has no tensor '{name}'");
+            if (!tensor.Shape.SequenceEqual(shape))
+                throw new InvalidDataException($"'{shown}': tensor '{name}' is [{string.Join(",", tensor.Shape)}] but the CNN needs [{string.Join(",", shape)}]");
+        }
+        string? extra = tensors.Keys.FirstOrDefault(k => !expected.ContainsKey(k));
+        if (extra is not null)
+            throw new InvalidDataException($"'{shown}': unexpected tensor '{ConsoleText.Printable(extra, 60)}' for a CNN of channels {string.Join(",", widths)}");
+        var model = new Cnn(side, widths, classes, new NumpyRandom(0));
+        try
+        {
+            model.LoadStateDict(tensors);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"'{shown}': the tensors do not fit the CNN: {e.Message}", e);
+        }
+        model.Eval();
+        return model;
+    }
+
+    private static int[] ParseSizes(string shown, string text, int minimum = 2)
     {
         string[] parts = text.Split(',');
         var sizes = new int[parts.Length];
@@ -87,7 +155,7 @@ public static class ModelFile
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
                 throw new InvalidDataException($"'{shown}': bad layer sizes '{ConsoleText.Printable(text, 80)}' in the metadata (expected positive widths, e.g. 2,16,2)");
         }
-        if (sizes.Length < 2) throw new InvalidDataException($"'{shown}': the metadata lists {sizes.Length} layer size; a model needs at least two");
+        if (minimum == 2 && sizes.Length < 2) throw new InvalidDataException($"'{shown}': the metadata lists {sizes.Length} layer size; a model needs at least two");
         return sizes;
     }
 
