@@ -84,7 +84,35 @@ public static class BenchCommand
             console.Write(table);
             return 0;
         });
-        return new Command("bench", "Measure the engines (see docs/performance.md)") { scalar, tensor, mnist };
+        var playgroundJson = new Option<bool>("--json") { Description = "Print the figures as JSON instead of a table" };
+        var playgroundRuns = NumberOptions.Int("--runs", "Timed trainer runs of 40 epochs each (figures are medians)", 25, 3);
+        var playground = new Command("playground", "Time TF Playground's workload (7-8x6-1 tanh, 250 points, batch 10, SGD) on the library's Trainer, and the 100x100 decision grid")
+        {
+            playgroundJson,
+            playgroundRuns,
+        };
+        playground.SetAction(parsed =>
+        {
+            PlaygroundFigures f = PlaygroundBenchmark.Run(parsed.GetValue(playgroundRuns));
+            if (parsed.GetValue(playgroundJson))
+            {
+                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(f));
+                return 0;
+            }
+            string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+            var table = new Table().AddColumn("measure").AddColumn("value").AddColumn("target (10x TF Playground)");
+            table.AddRow("epoch (25 steps of 10 points), training only", $"{F(f.EpochMicroseconds, "F1")} us", "<= 140 us");
+            table.AddRow("samples a second (forward + backward + update)", F(f.SamplesPerSecond, "N0"), ">= 1,780,000");
+            table.AddRow("one step", $"{F(f.StepMicroseconds, "F2")} us", "<= 5.6 us");
+            table.AddRow("epoch with the trainer's evaluation (250 + 250 points)", $"{F(f.EpochWithEvaluationMicroseconds, "F1")} us", "");
+            table.AddRow("bytes allocated a step", F(f.AllocatedBytesPerStep, "N0"), "");
+            table.AddRow("decision grid, 100x100 points, every layer kept", $"{F(f.GridMilliseconds, "F3")} ms", "<= 2 ms");
+            table.AddRow("training loss after the runs", F(f.FinalTrainLoss, "F4"), "");
+            table.AddRow("threads", f.Threads.ToString(CultureInfo.InvariantCulture), "");
+            console.Write(table);
+            return 0;
+        });
+        return new Command("bench", "Measure the engines (see docs/performance.md)") { scalar, tensor, mnist, playground };
     }
 
     private static void Print(IAnsiConsole console, ScalarFigures f)

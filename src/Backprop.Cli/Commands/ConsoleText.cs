@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Backprop.Cli.Commands;
 
 /// <summary>Makes text from files and command lines safe to print on a terminal.</summary>
@@ -16,20 +14,5 @@ public static class ConsoleText
     /// </summary>
     /// <param name="text">The untrusted text.</param>
     /// <param name="max">The most characters kept.</param>
-    public static string Printable(string? text, int max = MaxQuoted)
-    {
-        if (string.IsNullOrEmpty(text)) return "";
-        var result = new StringBuilder(Math.Min(text.Length, max) + 16);
-        int kept = Math.Min(text.Length, max);
-        for (int i = 0; i < kept; i++)
-        {
-            char c = text[i];
-            if (c < 0x20 || c is >= '\u007f' and <= '\u009f' || c is '\u2028' or '\u2029' or '\u202e')
-                result.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-            else
-                result.Append(c);
-        }
-        if (kept < text.Length) result.Append("… (").Append(text.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)).Append(" characters)");
-        return result.ToString();
-    }
+    public static string Printable(string? text, int max = MaxQuoted) => Backprop.IO.SafeText.Printable(text, max);
 }

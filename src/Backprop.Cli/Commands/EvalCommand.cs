@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Backprop.Cli.Training;
+using Backprop.Data;
+using Backprop.IO;
 using Backprop.NN;
 using Backprop.Training;
 using Spectre.Console;
@@ -33,6 +35,7 @@ public static class EvalCommand
             uint dataSeed = parsed.GetValue(seed)
                 ?? (metadata.TryGetValue("seed", out string? s) && uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out uint v) ? v : 1);
             DataSource source = DataSource.Load(parsed.GetValue(data)!, fraction, dataSeed, parsed.GetValue(maxData));
+            source = WithFeatures(path, ModelFile.FeaturesOf(metadata), source);
             CheckFits(path, model, source);
             string trainedOn = ConsoleText.Printable(metadata.GetValueOrDefault("data", "?"), 100);
             console.WriteLine($"model: {ConsoleText.Printable(path)} ({Describe(model)}, trained on {trainedOn})");
@@ -43,6 +46,22 @@ public static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// A model from the playground takes plane features (x1², sin x1, …) recorded in its file:
+    /// they are computed from the data's two columns, as the playground computed them.
+    /// </summary>
+    private static DataSource WithFeatures(string path, IReadOnlyList<string>? features, DataSource source)
+    {
+        if (features is null) return source;
+        if (source.Train.FeatureCount != 2)
+            throw new CommandFailedException($"the model {ConsoleText.Printable(path)} takes the plane features {string.Join(",", features)} of 2-D points, but '{ConsoleText.Printable(source.Name)}' has {source.Train.FeatureCount} features");
+        return source with
+        {
+            Train = PlaneFeatures.Apply(source.Train, features),
+            Test = source.Test is null ? null : PlaneFeatures.Apply(source.Test, features),
+        };
     }
 
     /// <summary>The data must have the model's number of features and of classes (a one-output model scores two classes).</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Backprop.Cli.Training;
+using Backprop.IO;
 using Backprop.NN;
 using Backprop.Plots;
 using Backprop.Training;

@@ -154,6 +154,16 @@ public sealed class GradientFlowRecorder : IDisposable
         return updated;
     }
 
+    /// <summary>
+    /// Forgets every recorded step but the latest (which a pending <see cref="RecordUpdate"/> may
+    /// still complete), so a recorder that lives as long as an interactive run keeps its memory
+    /// flat; <see cref="Latest"/> and <see cref="Diagnose"/> are unchanged.
+    /// </summary>
+    public void ForgetOlderSteps()
+    {
+        if (_steps.Count > 1) _steps.RemoveRange(0, _steps.Count - 1);
+    }
+
     /// <summary>The verdict on the latest recorded step; see <see cref="GradientFlow.Diagnose"/>.</summary>
     /// <exception cref="InvalidOperationException">Nothing was recorded yet.</exception>
     public GradientFlowVerdict Diagnose() =>

@@ -17,6 +17,9 @@ public enum ActivationKind
 
     /// <summary>x, or 0.01·x below zero.</summary>
     LeakyRelu,
+
+    /// <summary>x itself ("linear" in TensorFlow Playground): the network stays linear, which is the point of choosing it.</summary>
+    Identity,
 }
 
 /// <summary>An activation function as a module, as PyTorch's <c>nn.ReLU</c>, <c>nn.Tanh</c>, … (no parameters).</summary>
@@ -33,10 +36,11 @@ public sealed class Activation(ActivationKind kind) : Module
         ActivationKind.Tanh => input.Tanh(),
         ActivationKind.Sigmoid => input.Sigmoid(),
         ActivationKind.Gelu => input.Gelu(),
+        ActivationKind.Identity => input,
         _ => input.LeakyRelu(),
     };
 
-    /// <summary>Parses "relu", "tanh", "sigmoid", "gelu" or "leakyrelu" (any case).</summary>
+    /// <summary>Parses "relu", "tanh", "sigmoid", "gelu", "leakyrelu" or "linear" (also "identity"; any case).</summary>
     /// <param name="name">The name.</param>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
     public static ActivationKind Parse(string name) => name.ToLowerInvariant().Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal) switch
@@ -46,6 +50,7 @@ public sealed class Activation(ActivationKind kind) : Module
         "sigmoid" => ActivationKind.Sigmoid,
         "gelu" => ActivationKind.Gelu,
         "leakyrelu" => ActivationKind.LeakyRelu,
-        _ => throw new ArgumentException($"unknown activation '{name}' (expected relu, tanh, sigmoid, gelu or leakyrelu)", nameof(name)),
+        "linear" or "identity" => ActivationKind.Identity,
+        _ => throw new ArgumentException($"unknown activation '{name}' (expected relu, tanh, sigmoid, gelu, leakyrelu or linear)", nameof(name)),
     };
 }

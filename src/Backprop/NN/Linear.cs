@@ -50,7 +50,7 @@ public sealed class Linear : Module
     {
         if (input.Rank == 0 || input.Shape[^1] != InFeatures)
             throw new ArgumentException($"Linear({InFeatures}, {OutFeatures}): input shape [{string.Join(",", input.Shape)}] does not end in {InFeatures}");
-        Tensor output = input.MatMul(Weight.T);
-        return Bias is null ? output : output + Bias;
+        // One recorded op (product and bias together), the same numbers as input·Wᵀ + b.
+        return input.Linear(Weight, Bias);
     }
 }

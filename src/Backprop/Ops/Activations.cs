@@ -9,14 +9,20 @@ public partial class Tensor
     public Tensor Tanh()
     {
         Tensor result = Elementwise.Map<TanhKernel>("Tanh", this);
-        return TensorGraph.Record(result, "Tanh", [this], [result], g => [g * (1.0 - result * result)]);
+        // One pass when the backward pass is not itself recorded; the composed (differentiable)
+        // form when it is. Both compute the same bits.
+        return TensorGraph.Record(result, "Tanh", [this], [result], g => [TensorGraph.RecordingDuringBackward == true
+            ? g * (1.0 - result * result)
+            : Elementwise.Zip<TanhBackwardKernel>("Tanh backward", g, result)]);
     }
 
     /// <summary>The logistic function 1/(1 + e^-x); d/dx = σ(x)(1 - σ(x)).</summary>
     public Tensor Sigmoid()
     {
         Tensor result = Elementwise.Map<SigmoidKernel>("Sigmoid", this);
-        return TensorGraph.Record(result, "Sigmoid", [this], [result], g => [g * result * (1.0 - result)]);
+        return TensorGraph.Record(result, "Sigmoid", [this], [result], g => [TensorGraph.RecordingDuringBackward == true
+            ? g * result * (1.0 - result)
+            : Elementwise.Zip<SigmoidBackwardKernel>("Sigmoid backward", g, result)]);
     }
 
     /// <summary>max(x, 0); d/dx = 1 where x &gt; 0, else 0 (0 at the kink; an infinite or NaN gradient is stopped where x ≤ 0, as PyTorch does).</summary>

@@ -1,3 +1,5 @@
+using Backprop.Kernels;
+
 namespace Backprop;
 
 /// <summary>How a loss combines the per-example losses.</summary>
@@ -49,11 +51,77 @@ public static class Losses
     /// <param name="input">Predictions.</param>
     /// <param name="target">Targets, broadcastable to the predictions.</param>
     /// <param name="reduction">Mean, sum or none.</param>
+    /// <remarks>
+    /// One recorded op (the composed form is a difference, a product and a reduction, each with
+    /// a rule), with the same bits: the squared differences are reduced by the same kernel, and
+    /// the gradient is 2·(s·(input - target)) as the composed backward pass computes it.
+    /// </remarks>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
         CheckSameShape("MseLoss", input, target);
-        Tensor difference = input - target;
-        return Reduce(difference * difference, reduction);
+        DTypes.RequireSame("MseLoss", input, target);
+        DTypes.RequireFloat("MseLoss", input);
+        Tensor x = StridedCopy.ToContiguous(input), t = StridedCopy.ToContiguous(target);
+        Tensor result = input.DType == DType.Float32 ? SquaredError<float>(x, t, reduction) : SquaredError<double>(x, t, reduction);
+        int count = input.Count;
+        return TensorGraph.Record(result, "MseLoss", [input, target], [input, target], g =>
+        {
+            if (TensorGraph.RecordingDuringBackward == true)
+            {
+                // Differentiable ops, for gradients of gradients.
+                Tensor scale = reduction == Reduction.Mean ? g / count : g;
+                Tensor gi = scale * (input - target) * 2.0;
+                return [input.RequiresGrad ? gi : null, target.RequiresGrad ? gi.Neg() : null];
+            }
+            Tensor gx = input.DType == DType.Float32
+                ? SquaredErrorGradient<float>(x, t, StridedCopy.ToContiguous(g), reduction, count)
+                : SquaredErrorGradient<double>(x, t, StridedCopy.ToContiguous(g), reduction, count);
+            return [input.RequiresGrad ? gx : null, target.RequiresGrad ? gx.Neg() : null];
+        });
+    }
+
+    private static Tensor SquaredError<T>(Tensor x, Tensor t, Reduction reduction) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> xs = x.Span<T>(), ts = t.Span<T>();
+        if (reduction == Reduction.None)
+        {
+            Tensor each = Tensor.Uninitialized(x.DType, (int[])x.ShapeArray.Clone());
+            SquaredErrorKernel.Squares(xs, ts, each.Span<T>());
+            return each;
+        }
+        T[]? rented = xs.Length > 256 ? System.Buffers.ArrayPool<T>.Shared.Rent(xs.Length) : null;
+        try
+        {
+            Span<T> squares = rented is null ? stackalloc T[xs.Length] : rented.AsSpan(0, xs.Length);
+            SquaredErrorKernel.Squares(xs, ts, squares);
+            T sum = SumKernel.Sum<T>(squares);
+            // As (d * d).Sum() / count: the count rounded to T, then one division.
+            if (reduction == Reduction.Mean) sum /= T.CreateTruncating((double)xs.Length);
+            Tensor loss = Tensor.Uninitialized(x.DType, []);
+            loss.Storage<T>()[0] = sum;
+            return loss;
+        }
+        finally
+        {
+            if (rented is not null) System.Buffers.ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    private static Tensor SquaredErrorGradient<T>(Tensor x, Tensor t, Tensor g, Reduction reduction, int count) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        Tensor gx = Tensor.Uninitialized(x.DType, (int[])x.ShapeArray.Clone());
+        if (reduction == Reduction.None)
+        {
+            SquaredErrorKernel.Gradient(x.Span<T>(), t.Span<T>(), g.Span<T>(), gx.Span<T>());
+            return gx;
+        }
+        T scale = g.Span<T>()[0];
+        // As the composed Mean's rule: the upstream gradient divided by the count rounded to T.
+        if (reduction == Reduction.Mean) scale /= T.CreateTruncating((double)count);
+        SquaredErrorKernel.Gradient(x.Span<T>(), t.Span<T>(), scale, gx.Span<T>());
+        return gx;
     }
 
     /// <summary>

@@ -14,8 +14,19 @@ public static class Evaluation
     /// <param name="model">The model; switched to evaluation mode for the pass and restored after.</param>
     /// <param name="data">The examples.</param>
     /// <param name="batchSize">Examples per forward pass.</param>
-    public static (double Loss, double Accuracy) Measure(Module model, Dataset data, int batchSize = 1000)
+    public static (double Loss, double Accuracy) Measure(Module model, Dataset data, int batchSize = 1000) => Measure(model, data, Score, batchSize);
+
+    /// <summary>
+    /// The mean loss and the share of examples right, as <paramref name="score"/> scores each
+    /// batch (for losses other than cross entropy and hinge, e.g. a squared error on ±1 targets).
+    /// </summary>
+    /// <param name="model">The model; switched to evaluation mode for the pass and restored after.</param>
+    /// <param name="data">The examples.</param>
+    /// <param name="score">A batch's mean loss and how many it got right, from the outputs and the labels.</param>
+    /// <param name="batchSize">Examples per forward pass.</param>
+    public static (double Loss, double Accuracy) Measure(Module model, Dataset data, Func<Tensor, Tensor, (double Loss, long Correct)> score, int batchSize = 1000)
     {
+        ArgumentNullException.ThrowIfNull(score);
         bool wasTraining = model.IsTraining;
         model.Eval();
         double lossSum = 0;
@@ -29,7 +40,7 @@ public static class Evaluation
                 if (!batches.MoveNext()) break;
                 Batch batch = batches.Current;
                 Tensor output = model.Forward(batch.Features);
-                (double loss, long right) = Score(output, batch.Labels);
+                (double loss, long right) = score(output, batch.Labels);
                 lossSum += loss * batch.Count;
                 correct += right;
             }
@@ -43,11 +54,13 @@ public static class Evaluation
     /// <param name="train">The training examples.</param>
     /// <param name="test">The test examples, or null.</param>
     /// <param name="epoch">The number the metrics carry.</param>
-    public static EpochMetrics Epoch(Module model, Dataset train, Dataset? test, int epoch)
+    /// <param name="score">How a batch is scored; null for <see cref="Score"/> (cross entropy, or hinge for one output).</param>
+    public static EpochMetrics Epoch(Module model, Dataset train, Dataset? test, int epoch, Func<Tensor, Tensor, (double Loss, long Correct)>? score = null)
     {
-        (double trainLoss, double trainAccuracy) = Measure(model, train);
+        score ??= Score;
+        (double trainLoss, double trainAccuracy) = Measure(model, train, score);
         (double? testLoss, double? testAccuracy) = (null, null);
-        if (test is not null) (testLoss, testAccuracy) = Measure(model, test);
+        if (test is not null) (testLoss, testAccuracy) = Measure(model, test, score);
         return new EpochMetrics(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy);
     }
 

@@ -47,6 +47,23 @@ public sealed class ModuleTrainingTask : TrainingTask
     /// <summary>A schedule stepped after every update, or null.</summary>
     public LearningRateSchedule? Schedule { get; init; }
 
+    /// <summary>
+    /// How the evaluation after each epoch scores a batch (mean loss, examples right), or null
+    /// for <see cref="Evaluation.Score"/>: give it when the loss is not cross entropy (a squared
+    /// error, a regression), so the reported loss is the one being trained.
+    /// </summary>
+    public Func<Tensor, Tensor, (double Loss, long Correct)>? Score { get; init; }
+
+    /// <summary>
+    /// When positive, the gradients are clipped to this joint L2 norm before each update
+    /// (<see cref="Optimizer.ClipGradNorm"/>); 0 (the default) leaves them as they are.
+    /// </summary>
+    public double ClipNorm
+    {
+        get;
+        init => field = value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "ModuleTrainingTask: the clip norm must be a finite number >= 0.");
+    }
+
     /// <summary>A recorder attached to the model (<see cref="GradientFlow.Attach"/>), or null.</summary>
     public GradientFlowRecorder? GradientFlow { get; init; }
 
@@ -85,13 +102,14 @@ public sealed class ModuleTrainingTask : TrainingTask
     /// <inheritdoc/>
     public override void Update(int globalStep)
     {
+        if (ClipNorm > 0) Optimizer.ClipGradNorm(_parameters, ClipNorm);
         _optimizer.Step();
         if (_recording) GradientFlow!.RecordUpdate(globalStep);
         Schedule?.Step();
     }
 
     /// <inheritdoc/>
-    public override EpochMetrics Evaluate(int epoch) => Evaluation.Epoch(_model, _train, _test, epoch);
+    public override EpochMetrics Evaluate(int epoch) => Evaluation.Epoch(_model, _train, _test, epoch, Score);
 
     /// <inheritdoc/>
     public override void RememberWeights()

@@ -18,8 +18,15 @@ namespace Backprop.Training;
 /// can turn it off with <see cref="KeepFiniteWeights"/>, and then keeps the current weights
 /// when they are all finite.
 /// </remarks>
+/// <para>
+/// Resuming: a trainer remembers how far it got (<see cref="CompletedEpochs"/>,
+/// <see cref="CompletedSteps"/>), and <see cref="Continue"/> runs more epochs from there with the
+/// numbering carried on, so a front end can train one epoch (or n) at a time, as the playground
+/// does. A new trainer over a new task (say, another batch size) can pick up the numbering by
+/// setting both properties when it is made.
+/// </para>
 /// <param name="task">The model, its data and its optimizer, behind one step.</param>
-/// <param name="epochs">Epochs to run (at least 1).</param>
+/// <param name="epochs">Epochs <see cref="Run"/> runs (at least 1).</param>
 public sealed class Trainer(TrainingTask task, int epochs)
 {
     private readonly TrainingTask _task = task ?? throw new ArgumentNullException(nameof(task));
@@ -43,23 +50,64 @@ public sealed class Trainer(TrainingTask task, int epochs)
     /// <summary>Whether to copy the weights aside before each update so a divergence can be undone (default true).</summary>
     public bool KeepFiniteWeights { get; init; } = true;
 
-    /// <summary>Runs the epochs, or until <paramref name="cancel"/> fires or the loss stops being finite.</summary>
+    /// <summary>
+    /// Epochs finished (and evaluated) so far; the next epoch is this plus one. Set it when the
+    /// trainer is made to carry on the numbering of an earlier trainer.
+    /// </summary>
+    public int CompletedEpochs
+    {
+        get => _completedEpochs;
+        init => _completedEpochs = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Trainer: completed epochs cannot be negative.");
+    }
+
+    /// <summary>
+    /// Optimizer updates applied so far (the global step the next step is told is this number).
+    /// Set it when the trainer is made to carry on the numbering of an earlier trainer.
+    /// </summary>
+    public int CompletedSteps
+    {
+        get => _completedSteps;
+        init => _completedSteps = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Trainer: completed steps cannot be negative.");
+    }
+
+    private int _completedEpochs;
+    private int _completedSteps;
+
+    /// <summary>
+    /// Runs the planned epochs (after any already run: the numbering carries on), or until
+    /// <paramref name="cancel"/> fires or the loss stops being finite.
+    /// </summary>
     /// <param name="cancel">Checked after every step; the step in progress always finishes, so the weights are never half-updated.</param>
     /// <returns>The metrics, the step count and why the run ended.</returns>
-    public TrainingResult Run(CancellationToken cancel = default)
+    public TrainingResult Run(CancellationToken cancel = default) => Continue(_epochs, cancel);
+
+    /// <summary>
+    /// Runs <paramref name="epochs"/> more epochs, numbered on from <see cref="CompletedEpochs"/>,
+    /// with global steps numbered on from <see cref="CompletedSteps"/>; stops early as
+    /// <see cref="Run"/> does. A partial epoch (cancelled, or diverged) is not counted as
+    /// completed, so the next call starts that epoch's number again; its steps are counted.
+    /// </summary>
+    /// <param name="epochs">Epochs to run (at least 1).</param>
+    /// <param name="cancel">Checked after every step.</param>
+    /// <returns>This call's epochs, the steps this call applied, and why it ended.</returns>
+    public TrainingResult Continue(int epochs, CancellationToken cancel = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
         int perEpoch = _task.StepsPerEpoch;
-        Started?.Invoke(this, new TrainingPlan(_epochs, perEpoch));
+        int first = _completedEpochs + 1;
+        int last = _completedEpochs + epochs;
+        Started?.Invoke(this, new TrainingPlan(epochs, perEpoch));
         var history = new List<EpochMetrics>();
         var clock = new Stopwatch();
-        int steps = 0;
+        int before = _completedSteps;
+        int steps = before;
         TrainingOutcome outcome = TrainingOutcome.Completed;
         TrainingStep? divergence = null;
         bool evaluatedLast = false;
         bool divergedInEvaluation = false;
         try
         {
-            for (int epoch = 1; epoch <= _epochs && outcome == TrainingOutcome.Completed; epoch++)
+            for (int epoch = first; epoch <= last && outcome == TrainingOutcome.Completed; epoch++)
             {
                 if (cancel.IsCancellationRequested)
                 {
@@ -75,7 +123,7 @@ public sealed class Trainer(TrainingTask task, int epochs)
                     if (!double.IsFinite(loss))
                     {
                         divergence = new TrainingStep(epoch, step + 1, perEpoch, steps + 1, loss, clock.Elapsed.TotalSeconds);
-                        if ((KeepFiniteWeights || !_task.WeightsAreFinite()) && steps > 0)
+                        if ((KeepFiniteWeights || !_task.WeightsAreFinite()) && steps > before)
                         {
                             _task.RestoreWeights();
                             steps--; // the last update is undone
@@ -97,7 +145,7 @@ public sealed class Trainer(TrainingTask task, int epochs)
                 clock.Stop();
                 evaluatedLast = false;
                 if (step < perEpoch) break; // a partial epoch is not an epoch: the final evaluation below scores it
-                var end = new EpochEnd(_task.Evaluate(epoch), _epochs, clock.Elapsed.TotalSeconds);
+                var end = new EpochEnd(_task.Evaluate(epoch), last, clock.Elapsed.TotalSeconds);
                 if (!double.IsFinite(end.Metrics.TrainLoss))
                 {
                     // Every step's loss was finite, yet the weights now score NaN or infinity (the
@@ -105,7 +153,7 @@ public sealed class Trainer(TrainingTask task, int epochs)
                     // float32 evaluation of a double model): the same stop, found one step later.
                     divergence = new TrainingStep(epoch, perEpoch, perEpoch, steps, end.Metrics.TrainLoss, clock.Elapsed.TotalSeconds);
                     divergedInEvaluation = true;
-                    if (KeepFiniteWeights && steps > 0)
+                    if (KeepFiniteWeights && steps > before)
                     {
                         _task.RestoreWeights();
                         steps--;
@@ -114,6 +162,7 @@ public sealed class Trainer(TrainingTask task, int epochs)
                     break;
                 }
                 history.Add(end.Metrics);
+                _completedEpochs = epoch;
                 evaluatedLast = true;
                 EpochCompleted?.Invoke(this, end);
                 if (CheckpointEvery > 0 && epoch % CheckpointEvery == 0) Checkpoint?.Invoke(this, end);
@@ -122,11 +171,12 @@ public sealed class Trainer(TrainingTask task, int epochs)
         finally
         {
             clock.Stop();
+            _completedSteps = steps;
             _task.End();
         }
         EpochMetrics? final = evaluatedLast ? history[^1]
-            : steps == 0 && outcome != TrainingOutcome.Diverged ? null
-            : _task.Evaluate(history.Count);
-        return new TrainingResult(history, steps, clock.Elapsed.TotalSeconds, outcome, final, divergence) { DivergedInEvaluation = divergedInEvaluation };
+            : steps == before && outcome != TrainingOutcome.Diverged ? null
+            : _task.Evaluate(_completedEpochs);
+        return new TrainingResult(history, steps - before, clock.Elapsed.TotalSeconds, outcome, final, divergence) { DivergedInEvaluation = divergedInEvaluation };
     }
 }

@@ -2,7 +2,10 @@ namespace Backprop.Training;
 
 /// <summary>What a training run produced.</summary>
 /// <param name="Epochs">Metrics of each finished epoch, in order.</param>
-/// <param name="Steps">Optimizer updates the final weights include (after a divergence, the undone update is not counted).</param>
+/// <param name="Steps">
+/// Optimizer updates this run applied and the final weights include (after a divergence, the
+/// undone update is not counted); for <see cref="Trainer.Continue"/>, the updates of that call.
+/// </param>
 /// <param name="Seconds">Training wall time (evaluation excluded).</param>
 /// <param name="Outcome">Why the run ended.</param>
 /// <param name="Final">
