@@ -17,10 +17,13 @@ public sealed class LabPanelTests(BrowserFixture browser, ITestOutputHelper outp
 
     private string Text(string testId) => (string)browser.Script($"return document.querySelector('[data-testid=\"{testId}\"]')?.textContent ?? ''")!;
 
+    /// <summary>A screenshot of the lab's panel alone (docs/images takes these).</summary>
     private string Shot(string name)
     {
         browser.Script("document.getElementById('lab').scrollIntoView()");
-        return browser.Screenshot(name);
+        string path = Path.Combine(browser.ScreenshotDirectory, name + ".png");
+        ((ITakesScreenshot)browser.Driver.FindElement(By.CssSelector(".panel.lab"))).GetScreenshot().SaveAsFile(path);
+        return path;
     }
 
     private void Tab(string panel)
@@ -48,6 +51,22 @@ public sealed class LabPanelTests(BrowserFixture browser, ITestOutputHelper outp
         Assert.Equal("-14.8", Text("grad-w"));
         Assert.Contains("✓", Text("stepper-fd"));
         output.WriteLine(Shot("lab-stepper"));
+        browser.AssertNoPageErrors();
+    }
+
+    [Fact]
+    public void AClickedNeuronOfTheRunShowsItsGraphWithTheRestOfTheNetworkAsOneNode()
+    {
+        browser.Open(Circle);
+        browser.Click("#step");
+        browser.Click(".neuron[data-layer=\"0\"][data-neuron=\"1\"]");
+        Tab("stepper");
+        browser.Click("[data-testid=stepper-neuron]");
+        browser.WaitFor(() => Text("summary-z").Length > 0, TimeSpan.FromSeconds(10), "the neuron's graph");
+        Assert.StartsWith("The rest of the network is one node", (string)browser.Script("return document.querySelector('.lab-panel-stepper p.hint:not(:empty)')?.textContent ?? ''")!);
+        Assert.Equal(4L, browser.Script("return [...document.querySelectorAll('[data-testid^=grad-w]')].filter(e => /^grad-w\\d+$/.test(e.dataset.testid)).length")); // four features feed layer 0
+        browser.Click("[data-testid=stepper-all]");
+        Assert.DoesNotContain("✗", Text("stepper-fd"));
         browser.AssertNoPageErrors();
     }
 

@@ -61,7 +61,7 @@ export class VanishingLab {
   }
 
   chart(r) {
-    const rowH = 18, top = 34, left = 46, panel = 200, gap = 26;
+    const rowH = 18, top = 34, left = 46, panel = 300, gap = 60;
     const h = top + r.layers.length * rowH + 10;
     const w = left + 3 * panel + 2 * gap + 10;
     const root = svg('svg', { width: w, height: h, viewBox: `0 0 ${w} ${h}`, class: 'lab-bars', role: 'img', 'aria-label': 'per-layer gradient statistics' });
