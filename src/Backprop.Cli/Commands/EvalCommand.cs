@@ -29,7 +29,7 @@ public static class EvalCommand
         {
             string path = parsed.GetValue(modelOption)!;
             InputFile.Require("--model", path);
-            (Mlp model, IReadOnlyDictionary<string, string> metadata) = ModelFile.Load(path);
+            (Module model, IReadOnlyDictionary<string, string> metadata) = ModelFile.Load(path);
             double? fraction = parsed.GetValue(testFraction)
                 ?? (metadata.TryGetValue("test_fraction", out string? recorded) && double.TryParse(recorded, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 0 and < 1 ? f : null);
             uint dataSeed = parsed.GetValue(seed)
@@ -38,7 +38,7 @@ public static class EvalCommand
             source = WithFeatures(path, ModelFile.FeaturesOf(metadata), source);
             CheckFits(path, model, source);
             string trainedOn = ConsoleText.Printable(metadata.GetValueOrDefault("data", "?"), 100);
-            console.WriteLine($"model: {ConsoleText.Printable(path)} (sizes {string.Join("-", model.Sizes)}, {model.Activation.ToString().ToLowerInvariant()}{(model.Dropout > 0 ? string.Create(CultureInfo.InvariantCulture, $", dropout {model.Dropout}") : "")}, trained on {trainedOn})");
+            console.WriteLine($"model: {ConsoleText.Printable(path)} ({Describe(model)}, trained on {trainedOn})");
             var table = new Table().AddColumn("set").AddColumn("examples").AddColumn("loss").AddColumn("accuracy");
             Add(table, "train", model, source.Train);
             if (source.Test is not null) Add(table, "test", model, source.Test);
@@ -65,20 +65,32 @@ public static class EvalCommand
     }
 
     /// <summary>The data must have the model's number of features and of classes (a one-output model scores two classes).</summary>
-    private static void CheckFits(string path, Mlp model, DataSource source)
+    private static string Describe(Module model) => model switch
+    {
+        Cnn cnn => $"cnn, {cnn.ImageSize}x{cnn.ImageSize} images, channels {string.Join("-", cnn.Widths)}, {cnn.Classes} classes",
+        Mlp mlp => $"sizes {string.Join("-", mlp.Sizes)}, {mlp.Activation.ToString().ToLowerInvariant()}{(mlp.Dropout > 0 ? string.Create(CultureInfo.InvariantCulture, $", dropout {mlp.Dropout}") : "")}",
+        _ => model.GetType().Name,
+    };
+
+    private static void CheckFits(string path, Module model, DataSource source)
     {
         string shown = ConsoleText.Printable(path);
         string name = ConsoleText.Printable(source.Name);
-        if (source.Train.FeatureCount != model.Sizes[0])
-            throw new CommandFailedException($"the model {shown} takes {model.Sizes[0]} features but '{name}' has {source.Train.FeatureCount}");
-        int outputs = model.Sizes[^1];
+        (int features, int outputs) = model switch
+        {
+            Cnn cnn => (cnn.ImageSize * cnn.ImageSize, cnn.Classes),
+            Mlp mlp => (mlp.Sizes[0], mlp.Sizes[^1]),
+            _ => throw new InvalidOperationException($"internal: unknown model {model.GetType().Name}"),
+        };
+        if (source.Train.FeatureCount != features)
+            throw new CommandFailedException($"the model {shown} takes {features} features but '{name}' has {source.Train.FeatureCount}");
         int modelClasses = outputs == 1 ? 2 : outputs;
         int dataClasses = TrainSetup.Classes(source);
         if (dataClasses != modelClasses)
             throw new CommandFailedException($"the model {shown} tells {modelClasses} classes apart but '{name}' has {dataClasses}");
     }
 
-    private static void Add(Table table, string name, Mlp model, Data.Dataset data)
+    private static void Add(Table table, string name, Module model, Data.Dataset data)
     {
         (double loss, double accuracy) = Evaluation.Measure(model, data);
         table.AddRow(name, data.Count.ToString(CultureInfo.InvariantCulture), loss.ToString("F4", CultureInfo.InvariantCulture),

@@ -44,20 +44,28 @@ public static class TrainCommand
         var dropout = NumberOptions.OptionalDouble("--dropout", "Dropout after each hidden activation, 0 to below 1 (tensor engine)", 0, 1, maxExclusive: true);
         var schedule = new Option<string?>("--schedule") { Description = "Learning-rate schedule: none, or cosine (to 0 over the run; tensor engine)" };
         schedule.AcceptOnlyFromAmong("none", "cosine");
+        var modelKind = new Option<string>("--model") { Description = "mlp, or cnn (3x3 convolution blocks with batch norm, ReLU and max pooling, then a linear head; square images such as mnist)", DefaultValueFactory = _ => "mlp" };
+        modelKind.AcceptOnlyFromAmong("mlp", "cnn");
+        var channels = new Option<string?>("--channels") { Description = "Output channels of the CNN's convolution blocks (default 32,64; --model cnn)" };
         var gradFlow = NumberOptions.Int("--gradflow", "Record gradient-flow statistics every N steps and write gradflow.csv and pictures (tensor engine; 0: off)", 0, 0);
         gradFlow.HelpName = "N";
         Option<bool> noMemoryCheck = MemoryCheck.CreateOption();
         Option<int> maxData = DataLimitOption.Create();
 
-        var command = new Command("train", "Train an MLP and write the model, its metrics and pictures")
+        var command = new Command("train", "Train an MLP or a CNN and write the model, its metrics and pictures")
         {
             data, engine, hidden, activation, optimizer, lr, epochs, batchSize, seed, output, force, testFraction, dropout, schedule, gradFlow, noMemoryCheck, maxData,
+            modelKind, channels,
         };
         command.SetAction(parsed =>
         {
             string spec = parsed.GetValue(data)!;
             bool mnist = spec.Equals("mnist", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("mnist:", StringComparison.OrdinalIgnoreCase);
             bool scalar = parsed.GetValue(engine) == "scalar";
+            bool cnn = parsed.GetValue(modelKind) == "cnn";
+            if (cnn && scalar) throw new UsageException("--model cnn needs the tensor engine (the scalar engine trains MLPs only)");
+            if (!cnn && parsed.GetValue(channels) is not null) throw new UsageException("--channels sets the CNN's widths; add --model cnn");
+            if (cnn && parsed.GetValue(dropout) is > 0) throw new UsageException("--dropout applies to the MLP's hidden layers; the CNN has none");
             if (scalar)
             {
                 // The scalar engine is micrograd's demo: plain SGD, no dropout, its own rate decay.
@@ -83,7 +91,9 @@ public static class TrainCommand
                 parsed.GetValue(gradFlow),
                 parsed.GetValue(force),
                 !parsed.GetValue(noMemoryCheck),
-                parsed.GetValue(maxData));
+                parsed.GetValue(maxData),
+                cnn ? "cnn" : "mlp",
+                parsed.GetValue(channels) is string c ? ParseHidden(c, "--channels") : null);
             return Run(console, options);
         });
         return command;
@@ -104,7 +114,18 @@ public static class TrainCommand
         if (options.Engine == "scalar" && TrainSetup.Classes(data) != 2)
             throw new UsageException($"--engine scalar trains binary classifiers (micrograd's demo); '{ConsoleText.Printable(data.Name)}' has {TrainSetup.Classes(data)} classes");
         int[] sizes = TrainSetup.Sizes(options, data);
-        MemoryCheck.Require(TrainingMemory.Estimate(options, data, sizes), $"training an MLP of {ConsoleText.Printable(string.Join("-", sizes), 80)}", !options.CheckMemory);
+        if (options.Model == "cnn")
+        {
+            int side = TrainSetup.ImageSize(data);
+            int[] widths = options.Channels ?? TrainOptions.DefaultChannels;
+            if (widths.Length > 6 || widths.Any(w => w > 4096) || side >> widths.Length < 1)
+                throw new UsageException($"--channels: {widths.Length} blocks of up to {widths.Max()} channels do not fit {side}x{side} images (each block halves the image; at most 6 blocks of 4096)");
+            MemoryCheck.Require(TrainingMemory.EstimateCnn(options, data, side, widths), $"training a CNN of {string.Join("-", widths)} channels", !options.CheckMemory);
+        }
+        else
+        {
+            MemoryCheck.Require(TrainingMemory.Estimate(options, data, sizes), $"training an MLP of {ConsoleText.Printable(string.Join("-", sizes), 80)}", !options.CheckMemory);
+        }
         string folder = RunFolder.Prepare(options.Out, data.ShortName, options.Force, DateTime.Now);
         console.WriteLine($"data: {ConsoleText.Printable(data.Name)}: {data.Train.Count} training examples{(data.Test is null ? "" : $", {data.Test.Count} test examples")}, {data.Train.FeatureCount} features, {TrainSetup.Classes(data)} classes");
         console.WriteLine($"output: {ConsoleText.Printable(folder)}");
@@ -135,7 +156,7 @@ public static class TrainCommand
             signalName = signals.Name;
         }
 
-        Mlp model = setup.Model();
+        Module model = setup.Model();
         WriteOutputs(console, options, data, folder, model, result, setup);
         PrintSummary(console, result);
         switch (result.Outcome)
@@ -157,7 +178,7 @@ public static class TrainCommand
         }
     }
 
-    private static void WriteOutputs(IAnsiConsole console, TrainOptions options, DataSource data, string folder, Mlp model, TrainingResult result, TrainSetup.Setup setup)
+    private static void WriteOutputs(IAnsiConsole console, TrainOptions options, DataSource data, string folder, Module model, TrainingResult result, TrainSetup.Setup setup)
     {
         string modelPath = Path.Combine(folder, "model.safetensors");
         var metadata = new Dictionary<string, string>
@@ -188,10 +209,10 @@ public static class TrainCommand
             console.WriteLine($"gradient flow: {verdict}");
             setup.GradFlow.Dispose();
         }
-        if (data.IsPlanar)
+        if (data.IsPlanar && model is Mlp mlp)
         {
             string boundaryPath = Path.Combine(folder, "decision-boundary.png");
-            DecisionBoundary.Save(boundaryPath, model, data);
+            DecisionBoundary.Save(boundaryPath, mlp, data);
             console.WriteLine($"wrote {ConsoleText.Printable(boundaryPath)}");
         }
     }
@@ -211,14 +232,14 @@ public static class TrainCommand
 
     /// <summary>Reads <c>--hidden</c>: comma-separated positive widths.</summary>
     /// <exception cref="UsageException">Not such a list.</exception>
-    private static int[] ParseHidden(string text)
+    private static int[] ParseHidden(string text, string option = "--hidden")
     {
         string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
-                throw new UsageException($"--hidden: '{ConsoleText.Printable(text, 80)}' is not a comma-separated list of positive widths, e.g. 16,16");
+                throw new UsageException($"{option}: '{ConsoleText.Printable(text, 80)}' is not a comma-separated list of positive widths, e.g. 16,16");
         }
         return sizes;
     }

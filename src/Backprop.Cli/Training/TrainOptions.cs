@@ -20,7 +20,14 @@ namespace Backprop.Cli.Training;
 /// <param name="Force">Whether an existing model in <paramref name="Out"/> may be replaced.</param>
 /// <param name="CheckMemory">Whether to refuse a run whose estimated memory exceeds what the machine has available.</param>
 /// <param name="MaxDataMegabytes">The most MiB of pixels an MNIST file may declare.</param>
+/// <param name="Model">"mlp", or "cnn" (convolution blocks of <paramref name="Channels"/> and a linear head; square images).</param>
+/// <param name="Channels">Output channels of the CNN's convolution blocks.</param>
 public sealed record TrainOptions(
     string Data, string Engine, int[] Hidden, ActivationKind Activation, string Optimizer, double? LearningRate,
     int Epochs, int BatchSize, uint Seed, string? Out, double? TestFraction, double Dropout, string Schedule = "none",
-    int GradFlowEvery = 0, bool Force = false, bool CheckMemory = true, int MaxDataMegabytes = 256);
+    int GradFlowEvery = 0, bool Force = false, bool CheckMemory = true, int MaxDataMegabytes = 256,
+    string Model = "mlp", int[]? Channels = null)
+{
+    /// <summary>The CNN's default block widths: 32 then 64 channels, as the classic MNIST CNN.</summary>
+    public static readonly int[] DefaultChannels = [32, 64];
+}

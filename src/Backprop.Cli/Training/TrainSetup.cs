@@ -12,9 +12,9 @@ public static class TrainSetup
 {
     /// <summary>The model and the task that trains it.</summary>
     /// <param name="Task">What the <see cref="Trainer"/> steps.</param>
-    /// <param name="Model">The trained model, once the run ends (the scalar engine's is converted to a tensor MLP).</param>
+    /// <param name="Model">The trained model (an <see cref="Mlp"/> or a <see cref="Cnn"/>), once the run ends (the scalar engine's is converted to a tensor MLP).</param>
     /// <param name="GradFlow">The gradient-flow recorder, or null.</param>
-    public sealed record Setup(TrainingTask Task, Func<Mlp> Model, GradientFlowRecorder? GradFlow);
+    public sealed record Setup(TrainingTask Task, Func<Module> Model, GradientFlowRecorder? GradFlow);
 
     /// <summary>The number of outputs a model needs for <paramref name="data"/>: one per class seen in either split.</summary>
     /// <param name="data">The data.</param>
@@ -25,6 +25,17 @@ public static class TrainSetup
     /// <param name="data">The data.</param>
     public static int[] Sizes(TrainOptions options, DataSource data) =>
         [data.Train.FeatureCount, .. options.Hidden, options.Engine == "scalar" ? 1 : Classes(data)];
+
+    /// <summary>The side of the square images a CNN reads from <paramref name="data"/>'s rows of pixels.</summary>
+    /// <param name="data">The data.</param>
+    /// <exception cref="UsageException">The rows are not square images.</exception>
+    public static int ImageSize(DataSource data)
+    {
+        int features = data.Train.FeatureCount, side = (int)Math.Round(Math.Sqrt(features));
+        if (side * side != features || side < 4)
+            throw new UsageException($"--model cnn reads square images (such as mnist's 28x28); '{ConsoleText.Printable(data.Name)}' has {features} features per example");
+        return side;
+    }
 
     /// <summary>Builds the model, its optimizer and schedule, and the task.</summary>
     /// <param name="options">The options (already validated).</param>
@@ -37,7 +48,9 @@ public static class TrainSetup
             var scalar = new ScalarTrainingTask(data.Train, data.Test, options.Hidden, options.LearningRate ?? 1.0, options.Epochs, options.BatchSize, random);
             return new Setup(scalar, scalar.ToTensorModel, null);
         }
-        var model = new Mlp(Sizes(options, data), options.Activation, random, options.Dropout);
+        Module model = options.Model == "cnn"
+            ? new Cnn(ImageSize(data), options.Channels ?? TrainOptions.DefaultChannels, Classes(data), random)
+            : new Mlp(Sizes(options, data), options.Activation, random, options.Dropout);
         Optimizer optimizer = CreateOptimizer(options.Optimizer, model.Parameters(), options.LearningRate);
         int batchSize = options.BatchSize <= 0 ? data.Train.Count : options.BatchSize;
         int stepsPerEpoch = (int)(((long)data.Train.Count + batchSize - 1) / batchSize);

@@ -16,7 +16,35 @@ public static class TrainingMemory
     /// <param name="data">The data (already in memory, so not counted).</param>
     /// <param name="sizes">The layer widths.</param>
     /// <returns>Bytes, as a double (settings can overflow a long).</returns>
-    public static double Estimate(TrainOptions options, DataSource data, int[] sizes)
+    public static double Estimate(TrainOptions options, DataSource data, int[] sizes) => EstimateCore(options, data, sizes);
+
+    /// <summary>
+    /// A CNN (<see cref="NN.Cnn"/>): weights as for an MLP, and per example the activations of
+    /// every block counted eight times (convolution, the batch norm's intermediates, ReLU, their
+    /// gradients), for a training batch and an evaluation batch of 1,000.
+    /// </summary>
+    /// <param name="options">The run's options.</param>
+    /// <param name="data">The data (already in memory, so not counted).</param>
+    /// <param name="side">The images' height and width.</param>
+    /// <param name="widths">The blocks' output channels.</param>
+    /// <returns>Bytes, as a double.</returns>
+    public static double EstimateCnn(TrainOptions options, DataSource data, int side, int[] widths)
+    {
+        double weights = 0, perExample = 0;
+        int channels = 1, size = side;
+        foreach (int width in widths)
+        {
+            weights += (9.0 * channels + 1) * width;
+            perExample += 8.0 * width * size * size;
+            channels = width;
+            size /= 2;
+        }
+        weights += ((double)channels * size * size + 1) * TrainSetup.Classes(data);
+        double batch = options.BatchSize <= 0 ? data.Train.Count : Math.Min(options.BatchSize, data.Train.Count);
+        return weights * 4 * 5 + (batch + 1000) * perExample * 4;
+    }
+
+    private static double EstimateCore(TrainOptions options, DataSource data, int[] sizes)
     {
         double weights = 0, units = 0;
         for (int i = 0; i + 1 < sizes.Length; i++)

@@ -1,8 +1,11 @@
+using System.Globalization;
 using System.Text.Json;
 using Backprop.Playground.Lab;
+using Backprop.Playground.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Backprop.Playground.Api;
 
@@ -20,29 +23,66 @@ public static class LabEndpoints
     public static IEndpointRouteBuilder MapLabEndpoints(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPost("/api/stepper", async (HttpRequest request) =>
+        app.MapPost("/api/stepper", async (HttpRequest request, RunRegistry registry) =>
         {
             StepperRequest stepper = StepperRequest.Parse(await ReadJsonAsync(request));
-            if (stepper.Preset is null)
-                throw new LabRequestException($"runId: no run '{LabFields.Shown(stepper.RunId!)}' (live runs reach the stepper once the run API is in)");
-            return TypedResults.Ok(ChainRuleStepper.Chapter());
+            if (stepper.Preset is not null) return TypedResults.Ok(ChainRuleStepper.Chapter());
+            PlaygroundRun run = registry.Find(stepper.RunId!) ?? throw new UnknownRunException(stepper.RunId!);
+            return TypedResults.Ok(run.Inspect(r => RunNeuronGraph.Build(r, stepper.Layer, stepper.Neuron, stepper.Point)));
         }).AddEndpointFilter(Refusals);
         app.MapPost("/api/lab/vanishing", async (HttpRequest request) =>
             TypedResults.Ok(VanishingLab.Measure(VanishingSetup.Parse(await ReadJsonAsync(request)))))
             .AddEndpointFilter(Refusals);
+
+        app.MapPost("/api/runs/{id}/landscape", async (string id, HttpRequest request, RunRegistry registry) =>
+        {
+            LandscapeSetup setup = LandscapeSetup.Parse(await ReadJsonAsync(request));
+            PlaygroundRun run = registry.Find(id) ?? throw new UnknownRunException(id);
+            return TypedResults.Ok(run.Inspect(r => LossLandscape.Compute(r.Layers, r.TrainLoss, r.Trajectory, setup)));
+        }).AddEndpointFilter(Refusals);
+
+        // The races live beside the runs they are made of; one registry per server.
+        var races = new RaceRegistry(app.ServiceProvider.GetRequiredService<RunRegistry>());
+        RouteGroupBuilder race = app.MapGroup("/api/races").AddEndpointFilter(Refusals);
+        race.MapPost("/", async (HttpRequest request) =>
+        {
+            OptimizerRace created = races.Create(RaceSetup.Parse(await ReadJsonAsync(request)));
+            return TypedResults.Created($"/api/races/{created.Id}", created.Frame());
+        });
+        race.MapGet("/{id}", (string id) => TypedResults.Ok(races.Find(id).Frame()));
+        race.MapPost("/{id}/step", (string id, string? n) =>
+        {
+            int epochs = n is null ? 1 : int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v
+                : throw new LabRequestException($"n must be an integer in [1, {OptimizerRace.MaxStep}], got '{LabFields.Shown(n)}'");
+            return TypedResults.Ok(races.Find(id).Step(epochs));
+        });
+        race.MapPost("/{id}/landscape", async (string id, HttpRequest request) =>
+        {
+            var fields = new LabFields(await ReadJsonAsync(request), "resolution");
+            int resolution = (int)fields.Integer("resolution", 5, LandscapeSetup.MaxResolution, 21);
+            return TypedResults.Ok(races.Find(id).Landscape(resolution));
+        });
         return app;
     }
 
-    /// <summary>Turns a <see cref="LabRequestException"/> into a 400 with its line.</summary>
+    /// <summary>
+    /// The lab's refusals as one-line answers: a bad field (400), an unknown race (404), and,
+    /// through the run API's own filter, bad run settings (400), an unknown run (404) and a full
+    /// registry (429).
+    /// </summary>
     private static async ValueTask<object?> Refusals(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {
-            return await next(context);
+            return await ProblemResults.Filter(context, next);
         }
         catch (LabRequestException e)
         {
-            return TypedResults.BadRequest(new { error = e.Message });
+            return ProblemResults.BadRequest(e.Message);
+        }
+        catch (UnknownRaceException e)
+        {
+            return TypedResults.NotFound(new ErrorBody(e.Message));
         }
     }
 

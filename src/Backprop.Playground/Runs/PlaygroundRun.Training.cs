@@ -43,6 +43,7 @@ public sealed partial class PlaygroundRun
         AttachGradientHooks();
         NewTrainer(0, 0);
         _metrics = _task.Evaluate(0);
+        StartTrajectory(); // the lab's landscape and race draw the path from here
         _weightsAfter = CopyWeights();
         _weightsBefore = _weightsAfter;
         if (_status != "running") _status = "paused";
@@ -148,6 +149,7 @@ public sealed partial class PlaygroundRun
         for (int i = 0; i < epochs && _status != "diverged"; i++)
         {
             TrainingResult result = _trainer.Continue(1);
+            RecordTrajectory();
             _flow.ForgetOlderSteps();
             if (result.Final is not null) _metrics = result.Final;
             if (result.Outcome == TrainingOutcome.Diverged)

@@ -408,6 +408,7 @@ public sealed partial class PlaygroundRun : IDisposable
         using (Autograd.NoGrad()) parameter.CopyFrom(Tensor.FromArray(values, [.. parameter.Shape]));
         _weightsAfter = CopyWeights(); // the next step's update is measured from the edited weights
         _metrics = _task.Evaluate(_trainer.CompletedEpochs);
+        RecordTrajectory(); // an edit moves the weights too: the path follows
     }
 
     private sealed class Reader(PlaygroundRun run) : IDisposable

@@ -4,7 +4,7 @@ using Backprop.NN;
 namespace Backprop.Diagnostics;
 
 /// <summary>
-/// Gradient-flow diagnostics: how large the gradients of each <see cref="Linear"/> layer are, how much each
+/// Gradient-flow diagnostics: how large the gradients of each <see cref="Linear"/> or convolution layer are, how much each
 /// optimizer step changes the weights, how many activations are saturated or dead, and a verdict in words
 /// (healthy, vanishing, exploding).
 /// </summary>
@@ -43,14 +43,14 @@ public static class GradientFlow
     public const double SigmoidSaturation = 0.03;
 
     /// <summary>
-    /// Attaches a recorder to <paramref name="model"/>: it finds every <see cref="Linear"/> layer (in the order
+    /// Attaches a recorder to <paramref name="model"/>: it finds every <see cref="Linear"/> and convolution layer (in the order
     /// <see cref="Module.NamedModules"/> lists them, which for an <see cref="Mlp"/> is input first) and puts a forward
     /// hook on each tanh, sigmoid or ReLU <see cref="Activation"/> that follows one, to measure saturation and dead
     /// units. Dispose the recorder to remove the hooks.
     /// </summary>
     /// <param name="model">The network.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
-    /// <exception cref="ArgumentException">The model has no <see cref="Linear"/> layer.</exception>
+    /// <exception cref="ArgumentException">The model has no <see cref="Linear"/> or convolution layer.</exception>
     public static GradientFlowRecorder Attach(Module model)
     {
         ArgumentNullException.ThrowIfNull(model);

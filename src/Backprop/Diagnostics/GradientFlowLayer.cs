@@ -6,10 +6,10 @@ namespace Backprop.Diagnostics;
 /// The gradient statistics of one <see cref="Linear"/> layer's weight at one training step, as a
 /// <see cref="GradientFlowRecorder"/> records them.
 /// </summary>
-/// <param name="Index">Position of the layer among the model's <see cref="Linear"/> layers, 0 nearest the input.</param>
+/// <param name="Index">Position of the layer among the model's <see cref="Linear"/> and convolution layers, 0 nearest the input.</param>
 /// <param name="Name">The layer's dotted module name (<c>0</c>, <c>2</c>, … in an <see cref="Mlp"/>).</param>
-/// <param name="InFeatures">Inputs of the layer.</param>
-/// <param name="OutFeatures">Outputs of the layer.</param>
+/// <param name="InFeatures">Inputs of the layer (input channels of a convolution).</param>
+/// <param name="OutFeatures">Outputs of the layer (output channels of a convolution).</param>
 /// <param name="Activation">The activation module that follows the layer, or null (the output layer of an <see cref="Mlp"/>).</param>
 /// <param name="MeanAbsGrad">mean(|∂L/∂W|) over the weight's elements.</param>
 /// <param name="MaxAbsGrad">max(|∂L/∂W|) over the weight's elements.</param>

@@ -3,7 +3,7 @@ using Backprop.NN;
 namespace Backprop.Diagnostics;
 
 /// <summary>
-/// Records, step by step, the gradient statistics of every <see cref="Linear"/> layer of a model; made by
+/// Records, step by step, the gradient statistics of every <see cref="Linear"/> and convolution layer of a model; made by
 /// <see cref="GradientFlow.Attach"/>. Call <see cref="RecordGradients"/> after <c>Backward()</c> and, if you
 /// want update ratios, <see cref="RecordUpdate"/> after the optimizer's <c>Step()</c>. Dispose it to remove its
 /// forward hooks.
@@ -27,9 +27,18 @@ public sealed class GradientFlowRecorder : IDisposable
         var layers = new List<Tracked>();
         foreach ((string name, Module module) in model.NamedModules())
         {
-            if (module is Linear linear)
+            // Layers with a weight matrix or kernel: their gradients are what the statistics describe.
+            Tracked? layer = module switch
             {
-                layers.Add(new Tracked(layers.Count, name.Length == 0 ? "linear" : name, linear));
+                Linear linear => new Tracked(layers.Count, name.Length == 0 ? "linear" : name, linear.Weight, "Linear", linear.InFeatures, linear.OutFeatures),
+                Conv2d conv => new Tracked(layers.Count, name.Length == 0 ? "conv" : name, conv.Weight, "Conv2d", conv.InChannels, conv.OutChannels),
+                Conv1d conv => new Tracked(layers.Count, name.Length == 0 ? "conv" : name, conv.Weight, "Conv1d", conv.InChannels, conv.OutChannels),
+                ConvTranspose2d conv => new Tracked(layers.Count, name.Length == 0 ? "conv" : name, conv.Weight, "ConvTranspose2d", conv.InChannels, conv.OutChannels),
+                _ => null,
+            };
+            if (layer is not null)
+            {
+                layers.Add(layer);
             }
             else if (module is Activation activation && layers.Count > 0 && layers[^1].Activation is null)
             {
@@ -40,11 +49,11 @@ public sealed class GradientFlowRecorder : IDisposable
             }
         }
         if (layers.Count == 0)
-            throw new ArgumentException($"GradientFlow.Attach: {model.GetType().Name} has no Linear layer to record", nameof(model));
+            throw new ArgumentException($"GradientFlow.Attach: {model.GetType().Name} has no Linear or convolution layer to record", nameof(model));
         _layers = [.. layers];
     }
 
-    /// <summary>The dotted names of the recorded <see cref="Linear"/> layers, input first.</summary>
+    /// <summary>The dotted names of the recorded <see cref="Linear"/> and convolution layers, input first.</summary>
     public IReadOnlyList<string> LayerNames => [.. _layers.Select(l => l.Name)];
 
     /// <summary>Every recorded step, in the order recorded.</summary>
@@ -76,11 +85,11 @@ public sealed class GradientFlowRecorder : IDisposable
         for (int i = 0; i < _layers.Length; i++)
         {
             Tracked t = _layers[i];
-            Tensor grad = t.Layer.Weight.Grad
+            Tensor grad = t.Weight.Grad
                 ?? throw new InvalidOperationException(
-                    $"GradientFlow.RecordGradients(step {step}): layer '{t.Name}' (Linear {t.Layer.InFeatures}\u2192{t.Layer.OutFeatures}) has no weight gradient; call Backward() on the loss first");
+                    $"GradientFlow.RecordGradients(step {step}): layer '{t.Name}' ({t.Kind} {t.InFeatures}\u2192{t.OutFeatures}) has no weight gradient; call Backward() on the loss first");
             double[] g = grad.ToDoubleArray();
-            double[] w = t.Layer.Weight.ToDoubleArray();
+            double[] w = t.Weight.ToDoubleArray();
             double sumG = 0, maxG = 0, sumW = 0;
             for (int k = 0; k < g.Length; k++)
             {
@@ -92,7 +101,7 @@ public sealed class GradientFlowRecorder : IDisposable
             }
             double meanG = sumG / g.Length, meanW = sumW / w.Length;
             layers[i] = new GradientFlowLayer(
-                t.Index, t.Name, t.Layer.InFeatures, t.Layer.OutFeatures, t.Activation,
+                t.Index, t.Name, t.InFeatures, t.OutFeatures, t.Activation,
                 meanG, maxG, meanW, meanG / meanW, UpdateRatioLog10: null,
                 SaturatedShare: t.Activation is ActivationKind.Tanh or ActivationKind.Sigmoid ? t.LastActivationShare : null,
                 DeadShare: t.Activation is ActivationKind.Relu ? t.LastActivationShare : null);
@@ -129,7 +138,7 @@ public sealed class GradientFlowRecorder : IDisposable
         for (int i = 0; i < _layers.Length; i++)
         {
             double[] before = _weightsBefore[i];
-            double[] after = _layers[i].Layer.Weight.ToDoubleArray();
+            double[] after = _layers[i].Weight.ToDoubleArray();
             double delta = 0, norm = 0;
             for (int k = 0; k < before.Length; k++)
             {
@@ -170,11 +179,14 @@ public sealed class GradientFlowRecorder : IDisposable
     }
 
     /// <summary>A recorded layer and what its activation showed in the latest forward pass.</summary>
-    private sealed class Tracked(int index, string name, Linear layer)
+    private sealed class Tracked(int index, string name, Parameter weight, string kind, int inFeatures, int outFeatures)
     {
         public int Index { get; } = index;
         public string Name { get; } = name;
-        public Linear Layer { get; } = layer;
+        public Parameter Weight { get; } = weight;
+        public string Kind { get; } = kind;
+        public int InFeatures { get; } = inFeatures;
+        public int OutFeatures { get; } = outFeatures;
         public ActivationKind? Activation { get; set; }
 
         /// <summary>Saturated share (tanh, sigmoid) or dead share (ReLU) of the latest forward pass; null before one.</summary>
@@ -182,6 +194,8 @@ public sealed class GradientFlowRecorder : IDisposable
 
         public void Observe(Tensor output)
         {
+            // Units are the last dimension of a Linear layer's output and the channels (dimension 1) of a convolution's.
+            if (output.Rank > 2) output = output.Transpose(1, -1);
             double[] y = output.ToDoubleArray();
             if (y.Length == 0)
             {

@@ -27,6 +27,20 @@ public sealed class LabEndpointTests
     }
 
     [Fact]
+    public async Task TheStepperShowsANeuronOfALiveRunAndRefusesAnUnknownRun()
+    {
+        await using TestServerHost host = await TestServerHost.StartAsync();
+        string id = (await host.Client.CreateRunAsync())["id"]!.GetValue<string>();
+        HttpResponseMessage response = await host.Client.PostAsJsonAsync("/api/stepper", new { runId = id, layer = 0, neuron = 2, point = 5 });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using JsonDocument json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(2, json.RootElement.GetProperty("summary").GetProperty("dLdw").GetArrayLength()); // x1, x2 feed layer 0
+        Assert.StartsWith("The rest of the network is one node", json.RootElement.GetProperty("note").GetString());
+        response = await host.Client.PostAsJsonAsync("/api/stepper", new { runId = "nope", layer = 0, neuron = 0, point = 0 });
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task TheVanishingLabAnswersOneEntryPerLayer()
     {
         await using TestServerHost host = await TestServerHost.StartAsync();

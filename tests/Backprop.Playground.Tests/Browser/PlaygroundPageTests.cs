@@ -72,7 +72,8 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
     [Fact]
     public void TheBackwardWaveCarriesOnePointsGradientBackLayerByLayer()
     {
-        browser.Open("#dataset=spiral&features=x1,x2,sinx1,sinx2&hidden=6,6,4&seed=3");
+        // Sigmoid layers: the wave visibly shrinks as it goes back (the chapter's vanishing gradient).
+        browser.Open("#dataset=spiral&features=x1,x2,sinx1,sinx2&hidden=6,6,6,6&activation=sigmoid&seed=3");
         browser.Click("#step");
         browser.WaitFor(() => Number("return window.__frame.epoch") >= 1, TimeSpan.FromSeconds(10), "one epoch");
         browser.Click("[data-view=gradients]");
@@ -205,6 +206,59 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
         IWebElement plot = browser.Driver.FindElement(By.Id("plotPoints"));
         actions.MoveToElement(plot, 0, 0).Click().Perform(); // the centre: (0, 0)
         browser.WaitFor(() => Number("return document.querySelectorAll('#plotPoints g circle').length") == before + 1, TimeSpan.FromSeconds(5), "one more point");
+        browser.AssertNoPageErrors();
+    }
+
+    [Fact]
+    public void EveryControlReachesTheServerUnderTheSpecsNames()
+    {
+        browser.Open(Circle);
+        // The page writes the URL from the settings the server sent back, so the URL is what the run has.
+        string Setting(string key) => (string)browser.Script($"return new URLSearchParams(location.hash.slice(1)).get('{key}') ?? ''")!;
+        // Each choice of each select, as the page offers it, must be accepted and come back in the snapshot.
+        string[] selects = ["activation", "regularization", "regularizationRate", "loss", "optimizer", "schedule", "init", "learningRate"];
+        foreach (string key in selects)
+        {
+            long options = (long)browser.Script($"return document.getElementById('{key}').options.length")!;
+            for (int i = 0; i < options; i++)
+            {
+                string value = (string)browser.Script($"const s = document.getElementById('{key}'); s.selectedIndex = {i}; s.dispatchEvent(new Event('change')); return s.value")!;
+                browser.WaitFor(() => Setting(key) == value,
+                    TimeSpan.FromSeconds(5), $"{key} = {value} in the snapshot");
+            }
+        }
+        foreach (string dataset in new[] { "xor", "gauss", "spiral", "moons", "plane", "reg-gauss", "circle" })
+        {
+            browser.Click($".dataset[data-dataset='{dataset}']");
+            browser.WaitFor(() => Setting("dataset") == dataset, TimeSpan.FromSeconds(5), $"dataset {dataset}");
+        }
+        // Sliders report when released.
+        foreach ((string key, int value) in new[] { ("noise", 25), ("trainRatio", 70), ("points", 300), ("batchSize", 30) })
+        {
+            browser.Script($"const s = document.getElementById('{key}'); s.value = '{value}'; s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change'))");
+            browser.WaitFor(() => Setting(key) == value.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(5), $"{key} = {value}");
+        }
+        // The network: a feature off, a layer more, a neuron more.
+        browser.Click(".feature[data-feature='x1sq']");
+        browser.WaitFor(() => Setting("features") == "x1,x2,x2sq", TimeSpan.FromSeconds(5), "x1sq off");
+        browser.Click("#addLayer");
+        browser.WaitFor(() => Setting("hidden") == "4,2,2", TimeSpan.FromSeconds(5), "a third layer");
+        browser.Click(".neuron-buttons button[aria-label='Add a neuron to layer 1']");
+        browser.WaitFor(() => Setting("hidden") == "5,2,2", TimeSpan.FromSeconds(5), "a fifth neuron in layer 1");
+        Assert.Equal(5 + 2 + 2 + 1, (long)browser.Script("return document.querySelectorAll('#network .neuron').length")!);
+        // More classes bring the softmax loss with them; the legend shows the classes.
+        browser.Click(".dataset[data-dataset='spiral']");
+        browser.Script("const s = document.getElementById('classes'); s.value = '3'; s.dispatchEvent(new Event('change'))");
+        browser.WaitFor(() => Setting("classes") == "3", TimeSpan.FromSeconds(5), "three classes");
+        Assert.Equal("crossentropy", Setting("loss"));
+        Assert.Equal(3, (long)browser.Script("return document.querySelectorAll('#colorLegend .class-swatch').length")!);
+        // Page-only settings stay in the URL.
+        browser.Click("#discretize");
+        browser.Click("#showTest");
+        string hash = (string)browser.Script("return location.hash")!;
+        Assert.Contains("discretize=true", hash);
+        Assert.Contains("showTest=true", hash);
+        Assert.Contains("classes=3", hash);
         browser.AssertNoPageErrors();
     }
 }

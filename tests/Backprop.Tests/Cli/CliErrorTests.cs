@@ -26,6 +26,11 @@ public sealed class CliErrorTests
     [InlineData("train --data moons --engine scalar --optimizer adam", "the scalar engine uses SGD only")]
     [InlineData("train --data moons --engine scalar --schedule cosine", "--schedule cosine works with the tensor engine only")]
     [InlineData("train --data spirals --engine scalar", "binary classifiers")]
+    [InlineData("train --data moons --model cnn", "--model cnn reads square images")]
+    [InlineData("train --data moons --channels 4,8", "--channels sets the CNN's widths; add --model cnn")]
+    [InlineData("train --data mnist --model cnn --engine scalar", "--model cnn needs the tensor engine")]
+    [InlineData("train --data mnist --model cnn --channels 4,x", "--channels: '4,x' is not")]
+    [InlineData("train --data mnist --model rnn", "rnn")]
     [InlineData("frobnicate", "Unrecognized command or argument 'frobnicate'")]
     [InlineData("--lr 0.1", "Unrecognized command or argument '--lr'")]
     public void BadArgumentsAreOneUsageLine(string commandLine, string expected)

@@ -89,7 +89,7 @@ public sealed class EvalCommandTests : IDisposable
         var model = new Mlp([2, 4, 4, 2], ActivationKind.Relu, new NumpyRandom(1), dropout: 0.3);
         string path = Path.Combine(_dir, "old.safetensors");
         SafeTensors.Save(path, model.StateDict(), new Dictionary<string, string> { ["format"] = "backprop-mlp", ["sizes"] = "2,4,4,2", ["activation"] = "relu" });
-        (Mlp loaded, _) = ModelFile.Load(path);
+        var loaded = (Mlp)ModelFile.Load(path).Model;
         Assert.Equal(0.5, loaded.Dropout);
     }
 

@@ -261,6 +261,6 @@ public sealed class GradientFlowTests
         flow.Dispose();
         Assert.Throws<ObjectDisposedException>(() => flow.RecordGradients(1));
         Assert.Single(flow.Steps);
-        Assert.Contains("no Linear layer", Assert.Throws<ArgumentException>(() => GradientFlow.Attach(new Activation(ActivationKind.Relu))).Message);
+        Assert.Contains("no Linear or convolution layer", Assert.Throws<ArgumentException>(() => GradientFlow.Attach(new Activation(ActivationKind.Relu))).Message);
     }
 }

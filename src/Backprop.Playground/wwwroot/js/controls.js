@@ -1,7 +1,7 @@
 // The setting controls: fills the selects and data-set buttons once, shows the current settings,
 // and reports what the user changed as a partial settings object. Every control that maps to a
 // setting carries data-setting="name"; this file is the only one that knows their element types.
-import { CHOICES, DATASETS, MULTI_CLASS } from './settings.js';
+import { CHOICES, DATASETS, MULTI_CLASS, isRegression } from './settings.js';
 import { drawThumbnail } from './thumbnails.js';
 
 function option(select, value, text) {
@@ -91,6 +91,9 @@ export class Controls {
     }
     document.getElementById('classesRow').hidden = !MULTI_CLASS.has(settings.dataset);
     document.getElementById('regularizationRate').disabled = settings.regularization === 'none';
+    // Cross-entropy needs classes: a regression offers the square loss only.
+    const crossentropy = document.querySelector('#loss option[value=crossentropy]');
+    if (crossentropy) crossentropy.disabled = isRegression(settings);
     const n = settings.hidden.length;
     document.getElementById('layerCount').textContent = `${n} hidden layer${n === 1 ? '' : 's'}`;
   }

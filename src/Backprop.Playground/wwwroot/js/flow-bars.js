@@ -75,8 +75,10 @@ export class FlowBars {
       const r = this.rows[i];
       r.w.style.width = `${position(l.weightGrad) * 100}%`;
       r.a.style.width = `${position(l.activationGrad) * 100}%`;
-      const state = l.weightGrad > 0 && Math.log10(l.weightGrad) < VANISH ? 'vanishing'
-        : Math.log10(l.weightGrad) > EXPLODE || !Number.isFinite(l.weightGrad) ? 'exploding' : '';
+      // null: no step yet (or a diverged one); the bar stays empty and the row unmarked.
+      const g = l.weightGrad;
+      const state = g == null ? '' : g > 0 && Math.log10(g) < VANISH ? 'vanishing'
+        : !Number.isFinite(g) || Math.log10(g) > EXPLODE ? 'exploding' : '';
       r.row.dataset.state = state;
       r.value.textContent = `${sci(l.weightGrad)} · ${sci(l.activationGrad)}`;
       r.row.title = `mean |dL/dW| ${sci(l.weightGrad)}, mean |dL/da| ${sci(l.activationGrad)}`

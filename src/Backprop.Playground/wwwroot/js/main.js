@@ -198,6 +198,8 @@ async function change(partial) {
   if (partial.classes > 2 && state.settings.loss !== 'crossentropy') partial = { ...partial, loss: 'crossentropy' };
   if (partial.dataset && !MULTI_CLASS.has(partial.dataset) && state.settings.classes > 2) partial = { ...partial, classes: 2 };
   if (partial.loss === 'square' && state.settings.classes > 2) partial = { ...partial, classes: 2 };
+  // A regression has no classes: its loss is the square one.
+  if (partial.dataset && isRegression({ dataset: partial.dataset }) && state.settings.loss === 'crossentropy') partial = { ...partial, loss: 'square' };
   const before = { ...state.settings };
   const snap = await command(() => api.settings(state.runId, serverSettings(partial)));
   if (!snap) controls.show(before); // rejected: the controls go back to what the run has

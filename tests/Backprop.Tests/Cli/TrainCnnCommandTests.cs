@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Backprop.Cli.Training;
+using Backprop.IO;
+using Backprop.NN;
+using Backprop.Tests.Data;
+
+namespace Backprop.Tests.Cli;
+
+/// <summary><c>backprop train --model cnn</c> on the shipped digits: the file, eval rebuilding the CNN, gradient flow on conv layers.</summary>
+public sealed class TrainCnnCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("backprop-cnn-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [MnistFact]
+    public void TrainsSavesAndEvaluatesACnn()
+    {
+        string folder = Path.Combine(_dir, "cnn");
+        (int code, string output, string error) = Support.Cli.Run("train", "--data", "mnist", "--model", "cnn", "--channels", "2,4",
+            "--epochs", "1", "--batch-size", "500", "--gradflow", "4", "--out", folder);
+        Assert.True(code == 0, error + output);
+        string model = Path.Combine(folder, "model.safetensors");
+        (IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata) = SafeTensors.Load(model);
+        Assert.Equal("backprop-cnn", metadata["format"]);
+        Assert.Equal("2,4", metadata["channels"]);
+        Assert.Equal([2, 1, 3, 3], tensors["1.weight"].Shape); // PyTorch's conv layout
+        Assert.Equal([10, 4 * 7 * 7], tensors["10.weight"].Shape);
+        Assert.True(File.Exists(Path.Combine(folder, "gradflow.csv")));
+        Assert.Contains("1,", File.ReadAllText(Path.Combine(folder, "gradflow.csv"))); // the first convolution's rows
+
+        Assert.IsType<Cnn>(ModelFile.Load(model).Model);
+        string[] last = File.ReadAllLines(Path.Combine(folder, "metrics.csv"))[^1].Split(',');
+        (int evalCode, string evalOutput, string evalError) = Support.Cli.Run("eval", "--model", model, "--data", "mnist");
+        Assert.True(evalCode == 0, evalError);
+        Assert.Contains("cnn, 28x28 images, channels 2-4, 10 classes", evalOutput);
+        string percent = (double.Parse(last[4], CultureInfo.InvariantCulture) * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
+        Assert.Matches($@"test\s*│\s*2000\s*│[^│]*│\s*{Regex.Escape(percent)}", evalOutput);
+    }
+
+    [Fact]
+    public void AFileWhoseTensorsDoNotFitItsMetadataIsRefused()
+    {
+        var cnn = new Cnn(8, [2], 3, new Backprop.Random.NumpyRandom(1));
+        string path = Path.Combine(_dir, "bad.safetensors");
+        Dictionary<string, Tensor> state = cnn.StateDict();
+        SafeTensors.Save(path, state, new Dictionary<string, string> { ["format"] = "backprop-cnn", ["image_size"] = "8", ["channels"] = "3", ["classes"] = "3" });
+        var e = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path));
+        Assert.Contains("'1.weight' is [2,1,3,3] but the CNN needs [3,1,3,3]", e.Message);
+        SafeTensors.Save(path, state, new Dictionary<string, string> { ["format"] = "backprop-cnn", ["image_size"] = "8", ["channels"] = "2", ["classes"] = "3" });
+        Assert.IsType<Cnn>(ModelFile.Load(path).Model);
+    }
+}
