@@ -269,32 +269,6 @@ public sealed partial class PlaygroundRun : IDisposable
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="use"/> on the run's network and data under the run's lock (the play
-    /// loop waits): the seam for lab features that read a run. Whatever it changes (a weight moved
-    /// to probe the loss) it must put back before it returns.
-    /// </summary>
-    /// <param name="use">The reader.</param>
-    public T Inspect<T>(Func<RunModel, T> use)
-    {
-        ArgumentNullException.ThrowIfNull(use);
-        lock (Gate)
-        {
-            return use(new RunModel
-            {
-                Model = _model,
-                Layers = _linears,
-                Settings = _settings,
-                Points = _points,
-                TrainCount = _trainCount,
-                Train = _train,
-                Test = _test,
-                Loss = Loss,
-                Epoch = _trainer.CompletedEpochs,
-            });
-        }
-    }
-
     /// <summary>Every point, training points first, and how many are for training.</summary>
     public (DataPoint[] Points, int TrainCount) Points()
     {

@@ -37,7 +37,8 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"browser tests need {ChromiumPath} and {DriverDirectory}/{DriverName}: apt-get install chromium chromium-driver (.ci/run does)");
         }
 
-        _app = PlaygroundServer.Build(new PlaygroundOptions { Host = "127.0.0.1", Port = 0 });
+        // One server serves every page load of the browser tests, each a new run: more than the 16 a user gets.
+        _app = PlaygroundServer.Build(new PlaygroundOptions { Host = "127.0.0.1", Port = 0, MaxRuns = 256 });
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = address.TrimEnd('/');

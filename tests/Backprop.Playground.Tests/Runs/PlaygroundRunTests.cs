@@ -8,21 +8,6 @@ public sealed class PlaygroundRunTests
     private static RunSettings Settings(string json) => new RunSettings().Apply(JsonDocument.Parse(json).RootElement);
 
     [Fact]
-    public void InspectLendsTheNetworkAndTheLossTheRunTrains()
-    {
-        using var run = new PlaygroundRun("r", Settings("""{"hidden": [3], "points": 100}"""));
-        Snapshot stepped = run.Step(2);
-        double loss = run.Inspect(m =>
-        {
-            using (Autograd.NoGrad()) return m.Loss(m.Model.Forward(m.Train.Features), m.Train.Labels).Item();
-        });
-        Assert.Equal(stepped.TrainLoss!.Value, loss, 3e-4 * loss);
-        Assert.Equal(2, run.Inspect(m => m.Epoch));
-        Assert.Equal([2, 3, 1], run.Inspect(m => m.Model.Sizes));
-        Assert.Equal(50, run.Inspect(m => m.TrainCount));
-    }
-
-    [Fact]
     public void EveryDataSetIsInTfsSquareAndDeterministic()
     {
         foreach (string dataset in RunSettings.ClassificationSets.Concat(RunSettings.RegressionSets))
