@@ -47,6 +47,7 @@ public static class TrainCommand
         var modelKind = new Option<string>("--model") { Description = "mlp, or cnn (3x3 convolution blocks with batch norm, ReLU and max pooling, then a linear head; square images such as mnist)", DefaultValueFactory = _ => "mlp" };
         modelKind.AcceptOnlyFromAmong("mlp", "cnn");
         var channels = new Option<string?>("--channels") { Description = "Output channels of the CNN's convolution blocks (default 32,64; --model cnn)" };
+        var augment = new Option<bool>("--augment") { Description = "Shift each training image by up to ±2 pixels at random (seeded; square images such as mnist)" };
         var gradFlow = NumberOptions.Int("--gradflow", "Record gradient-flow statistics every N steps and write gradflow.csv and pictures (tensor engine; 0: off)", 0, 0);
         gradFlow.HelpName = "N";
         Option<bool> noMemoryCheck = MemoryCheck.CreateOption();
@@ -55,7 +56,7 @@ public static class TrainCommand
         var command = new Command("train", "Train an MLP or a CNN and write the model, its metrics and pictures")
         {
             data, engine, hidden, activation, optimizer, lr, epochs, batchSize, seed, output, force, testFraction, dropout, schedule, gradFlow, noMemoryCheck, maxData,
-            modelKind, channels,
+            modelKind, channels, augment,
         };
         command.SetAction(parsed =>
         {
@@ -66,6 +67,7 @@ public static class TrainCommand
             if (cnn && scalar) throw new UsageException("--model cnn needs the tensor engine (the scalar engine trains MLPs only)");
             if (!cnn && parsed.GetValue(channels) is not null) throw new UsageException("--channels sets the CNN's widths; add --model cnn");
             if (cnn && parsed.GetValue(dropout) is > 0) throw new UsageException("--dropout applies to the MLP's hidden layers; the CNN has none");
+            if (scalar && parsed.GetValue(augment)) throw new UsageException("--augment works with the tensor engine only");
             if (scalar)
             {
                 // The scalar engine is micrograd's demo: plain SGD, no dropout, its own rate decay.
@@ -93,7 +95,8 @@ public static class TrainCommand
                 !parsed.GetValue(noMemoryCheck),
                 parsed.GetValue(maxData),
                 cnn ? "cnn" : "mlp",
-                parsed.GetValue(channels) is string c ? ParseHidden(c, "--channels") : null);
+                parsed.GetValue(channels) is string c ? ParseHidden(c, "--channels") : null,
+                parsed.GetValue(augment));
             return Run(console, options);
         });
         return command;
@@ -114,6 +117,7 @@ public static class TrainCommand
         if (options.Engine == "scalar" && TrainSetup.Classes(data) != 2)
             throw new UsageException($"--engine scalar trains binary classifiers (micrograd's demo); '{ConsoleText.Printable(data.Name)}' has {TrainSetup.Classes(data)} classes");
         int[] sizes = TrainSetup.Sizes(options, data);
+        if (options.Augment) _ = TrainSetup.ImageSize(data, "--augment"); // refused before any folder is made
         if (options.Model == "cnn")
         {
             int side = TrainSetup.ImageSize(data);
@@ -190,6 +194,7 @@ public static class TrainCommand
             ["steps"] = result.Steps.ToString(CultureInfo.InvariantCulture),
             ["outcome"] = result.Outcome.ToString().ToLowerInvariant(),
         };
+        if (options.Augment) metadata["augment"] = "shift2";
         if (options.TestFraction is double fraction) metadata["test_fraction"] = fraction.ToString("R", CultureInfo.InvariantCulture);
         ModelFile.Save(modelPath, model, metadata);
         console.WriteLine($"wrote {ConsoleText.Printable(modelPath)}");

@@ -22,11 +22,12 @@ namespace Backprop.Cli.Training;
 /// <param name="MaxDataMegabytes">The most MiB of pixels an MNIST file may declare.</param>
 /// <param name="Model">"mlp", or "cnn" (convolution blocks of <paramref name="Channels"/> and a linear head; square images).</param>
 /// <param name="Channels">Output channels of the CNN's convolution blocks.</param>
+/// <param name="Augment">Whether training images move by random shifts of up to ±2 pixels (seeded).</param>
 public sealed record TrainOptions(
     string Data, string Engine, int[] Hidden, ActivationKind Activation, string Optimizer, double? LearningRate,
     int Epochs, int BatchSize, uint Seed, string? Out, double? TestFraction, double Dropout, string Schedule = "none",
     int GradFlowEvery = 0, bool Force = false, bool CheckMemory = true, int MaxDataMegabytes = 256,
-    string Model = "mlp", int[]? Channels = null)
+    string Model = "mlp", int[]? Channels = null, bool Augment = false)
 {
     /// <summary>The CNN's default block widths: 32 then 64 channels, as the classic MNIST CNN.</summary>
     public static readonly int[] DefaultChannels = [32, 64];

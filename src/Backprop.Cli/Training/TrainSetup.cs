@@ -1,4 +1,5 @@
 using Backprop.Cli.Commands;
+using Backprop.Data;
 using Backprop.Diagnostics;
 using Backprop.NN;
 using Backprop.Optim;
@@ -28,12 +29,13 @@ public static class TrainSetup
 
     /// <summary>The side of the square images a CNN reads from <paramref name="data"/>'s rows of pixels.</summary>
     /// <param name="data">The data.</param>
+    /// <param name="option">The option that needs images, for the message.</param>
     /// <exception cref="UsageException">The rows are not square images.</exception>
-    public static int ImageSize(DataSource data)
+    public static int ImageSize(DataSource data, string option = "--model cnn")
     {
         int features = data.Train.FeatureCount, side = (int)Math.Round(Math.Sqrt(features));
         if (side * side != features || side < 4)
-            throw new UsageException($"--model cnn reads square images (such as mnist's 28x28); '{ConsoleText.Printable(data.Name)}' has {features} features per example");
+            throw new UsageException($"{option} reads square images (such as mnist's 28x28); '{ConsoleText.Printable(data.Name)}' has {features} features per example");
         return side;
     }
 
@@ -60,6 +62,7 @@ public static class TrainSetup
             Schedule = options.Schedule == "cosine" ? new CosineSchedule(optimizer, options.Epochs * stepsPerEpoch) : null,
             GradientFlow = gradFlow,
             GradientFlowEvery = Math.Max(1, options.GradFlowEvery),
+            Augment = options.Augment ? new RandomShift(ImageSize(data), 2, new NumpyRandom(options.Seed + 2)).Apply : null,
         };
         return new Setup(task, () => model, gradFlow);
     }

@@ -64,6 +64,12 @@ public sealed class ModuleTrainingTask : TrainingTask
         init => field = value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "ModuleTrainingTask: the clip norm must be a finite number >= 0.");
     }
 
+    /// <summary>
+    /// Applied to each training batch's features before the forward pass (data augmentation,
+    /// such as <see cref="Data.RandomShift.Apply"/>), or null; evaluation sees the data as it is.
+    /// </summary>
+    public Func<Tensor, Tensor>? Augment { get; init; }
+
     /// <summary>A recorder attached to the model (<see cref="GradientFlow.Attach"/>), or null.</summary>
     public GradientFlowRecorder? GradientFlow { get; init; }
 
@@ -92,7 +98,8 @@ public sealed class ModuleTrainingTask : TrainingTask
             throw new InvalidOperationException($"ModuleTrainingTask: step {step + 1} of epoch {epoch} has no batch (BeginEpoch not called?)");
         Batch batch = _batches.Current;
         _optimizer.ZeroGrad();
-        Tensor loss = _loss(_model.Forward(batch.Features), batch.Labels);
+        Tensor features = Augment is null ? batch.Features : Augment(batch.Features);
+        Tensor loss = _loss(_model.Forward(features), batch.Labels);
         loss.Backward();
         _recording = GradientFlow is not null && globalStep % Math.Max(1, GradientFlowEvery) == 0;
         if (_recording) GradientFlow!.RecordGradients(globalStep);

@@ -31,6 +31,7 @@ public sealed class CliErrorTests
     [InlineData("train --data mnist --model cnn --engine scalar", "--model cnn needs the tensor engine")]
     [InlineData("train --data mnist --model cnn --channels 4,x", "--channels: '4,x' is not")]
     [InlineData("train --data mnist --model rnn", "rnn")]
+    [InlineData("train --data moons --augment", "--augment reads square images")]
     [InlineData("frobnicate", "Unrecognized command or argument 'frobnicate'")]
     [InlineData("--lr 0.1", "Unrecognized command or argument '--lr'")]
     public void BadArgumentsAreOneUsageLine(string commandLine, string expected)

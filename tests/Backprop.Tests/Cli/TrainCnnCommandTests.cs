@@ -15,16 +15,17 @@ public sealed class TrainCnnCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [MnistFact]
-    public void TrainsSavesAndEvaluatesACnn()
+    public void TrainsSavesAndEvaluatesACnnWithAugmentation()
     {
         string folder = Path.Combine(_dir, "cnn");
         (int code, string output, string error) = Support.Cli.Run("train", "--data", "mnist", "--model", "cnn", "--channels", "2,4",
-            "--epochs", "1", "--batch-size", "500", "--gradflow", "4", "--out", folder);
+            "--epochs", "1", "--batch-size", "500", "--gradflow", "4", "--augment", "--out", folder);
         Assert.True(code == 0, error + output);
         string model = Path.Combine(folder, "model.safetensors");
         (IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata) = SafeTensors.Load(model);
         Assert.Equal("backprop-cnn", metadata["format"]);
         Assert.Equal("2,4", metadata["channels"]);
+        Assert.Equal("shift2", metadata["augment"]);
         Assert.Equal([2, 1, 3, 3], tensors["1.weight"].Shape); // PyTorch's conv layout
         Assert.Equal([10, 4 * 7 * 7], tensors["10.weight"].Shape);
         Assert.True(File.Exists(Path.Combine(folder, "gradflow.csv")));
