@@ -134,8 +134,7 @@ public static class CSharpProgram
         if (crossEntropy) Line("    Tensor loss = Losses.CrossEntropy(output, labels);");
         else
         {
-            Line("    Tensor difference = output - targetColumn.IndexSelect(0, labels);");
-            Line("    Tensor loss = (difference * difference).Mean() * 0.5; // TF's square loss: ½(output - target)²");
+            Line("    Tensor loss = Losses.MseLoss(output, targetColumn.IndexSelect(0, labels)) * 0.5; // TF's square loss: ½(output - target)²");
         }
         if (s.Regularization != "none" && s.RegularizationRate > 0)
         {

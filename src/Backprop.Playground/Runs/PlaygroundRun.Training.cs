@@ -84,11 +84,7 @@ public sealed partial class PlaygroundRun
     }
 
     /// <summary>TF's square loss, mean of ½(output − target)², the targets looked up by the labels (point indices).</summary>
-    private Tensor SquareLoss(Tensor output, Tensor labels)
-    {
-        Tensor difference = output - _targets!.IndexSelect(0, labels);
-        return (difference * difference).Mean() * 0.5;
-    }
+    private Tensor SquareLoss(Tensor output, Tensor labels) => Losses.MseLoss(output, _targets!.IndexSelect(0, labels)) * 0.5;
 
     /// <summary>How the evaluation scores a batch under the square loss: ½(o − t)² and, for a classification, the sign right.</summary>
     private (double Loss, long Correct) SquareScore(Tensor output, Tensor labels)
