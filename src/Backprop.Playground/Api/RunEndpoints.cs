@@ -7,6 +7,7 @@ using Backprop.Playground.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 
 namespace Backprop.Playground.Api;
 
@@ -47,7 +48,7 @@ public static class RunEndpoints
         runs.MapPost("/{id}/pause", (string id, RunRegistry registry) => TypedResults.Ok(Run(registry, id).Pause()));
         runs.MapPost("/{id}/reset", (string id, RunRegistry registry) => TypedResults.Ok(Run(registry, id).Reset()));
         runs.MapPost("/{id}/regenerate", (string id, RunRegistry registry) => TypedResults.Ok(Run(registry, id).Regenerate()));
-        runs.MapGet("/{id}/frames", (string id, string? view, RunRegistry registry, PlaygroundOptions options, HttpContext context) =>
+        runs.MapGet("/{id}/frames", (string id, string? view, RunRegistry registry, PlaygroundOptions options, IHostApplicationLifetime lifetime, HttpContext context) =>
         {
             PlaygroundRun run = Run(registry, id);
             FrameView parsed = view switch
@@ -57,7 +58,9 @@ public static class RunEndpoints
                 "updates" => FrameView.Updates,
                 _ => throw new SettingsException($"view must be one of weights, gradients, updates, got '{RunSettings.Shown(view)}'"),
             };
-            return TypedResults.ServerSentEvents(Frames(run, parsed, options.FrameInterval, context.RequestAborted), "frame");
+            // A stream ends when its reader goes or the server stops: an open page must not hold
+            // up Ctrl+C for the host's whole shutdown timeout.
+            return TypedResults.ServerSentEvents(Frames(run, parsed, options.FrameInterval, context.RequestAborted, lifetime.ApplicationStopping), "frame");
         });
         runs.MapPost("/{id}/weight", async (string id, HttpRequest request, RunRegistry registry) =>
         {
@@ -99,8 +102,11 @@ public static class RunEndpoints
     /// <paramref name="interval"/>; a frame that goes stale while the reader waits is never sent
     /// (each wake-up reads the current version).
     /// </summary>
-    private static async IAsyncEnumerable<Frame> Frames(PlaygroundRun run, FrameView view, TimeSpan interval, [EnumeratorCancellation] CancellationToken cancel)
+    private static async IAsyncEnumerable<Frame> Frames(PlaygroundRun run, FrameView view, TimeSpan interval, [EnumeratorCancellation] CancellationToken aborted,
+        CancellationToken stopping)
     {
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(aborted, stopping);
+        CancellationToken cancel = both.Token;
         using IDisposable reader = run.AddReader();
         long seen = -1;
         var clock = Stopwatch.StartNew();

@@ -23,8 +23,16 @@ public sealed class PlaygroundCommandTests
         Assert.Contains("<title>Backprop playground</title>", page);
         Assert.Contains($"Backprop playground: http://127.0.0.1:{port}/", output.ToString());
 
+        // A page with its frame stream open must not hold up Ctrl+C (the host would wait 30 s for it).
+        HttpResponseMessage created = await client.PostAsync($"http://127.0.0.1:{port}/api/runs", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        string id = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        using HttpResponseMessage stream = await client.GetAsync($"http://127.0.0.1:{port}/api/runs/{id}/frames", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
         stop.Cancel();
         Assert.Equal(0, await serving.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopping.Elapsed.TotalSeconds:F1} s with a frame stream open");
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync($"http://127.0.0.1:{port}/"));
     }
 
