@@ -301,7 +301,7 @@ public sealed partial class PlaygroundRun : IDisposable
                 if (_disposed || token.IsCancellationRequested) return;
                 StopPlaying("paused");
                 _message = $"training stopped: {e.Message.Split('\n')[0]}";
-                Changed();
+                Signal();
             }
         }
     }
@@ -320,7 +320,7 @@ public sealed partial class PlaygroundRun : IDisposable
                 do TrainEpochs(1);
                 while (_status == "running" && clock.Elapsed - tick < pace / 2);
                 if (_status != "running") StopPlaying(_status);
-                Changed();
+                Signal();
             }
             TimeSpan rest = pace - (clock.Elapsed - tick);
             if (rest > TimeSpan.Zero)
@@ -349,12 +349,22 @@ public sealed partial class PlaygroundRun : IDisposable
     /// <summary>Bumps the version, wakes the frame streams and returns the snapshot; under the lock.</summary>
     private Snapshot Changed()
     {
+        Signal();
+        return BuildSnapshot();
+    }
+
+    /// <summary>
+    /// Bumps the version and wakes the frame streams, building nothing: the play loop's ticks use
+    /// this, since each reader builds the frame of its own view (a snapshot per tick that no one
+    /// read cost a second grid forward and encoding every tick); under the lock.
+    /// </summary>
+    private void Signal()
+    {
         Touch();
         Interlocked.Increment(ref _version);
         TaskCompletionSource done = _changed;
         _changed = NewSignal();
         done.TrySetResult();
-        return BuildSnapshot();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
