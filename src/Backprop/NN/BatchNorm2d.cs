@@ -4,17 +4,14 @@ namespace Backprop.NN;
 /// Batch normalisation of each channel of [N, C, H, W] inputs, as PyTorch's
 /// <c>nn.BatchNorm2d</c>: in training, normalise with the mean and (biased) variance over the
 /// batch and both spatial dimensions, and update the running statistics (with the unbiased
-/// variance) by <see cref="Momentum"/>; in evaluation, normalise with the running statistics.
+/// variance) by <see cref="BatchNorm.Momentum"/>; in evaluation, normalise with the running statistics.
 /// Parameters <c>weight</c>, <c>bias</c> and buffers <c>running_mean</c>, <c>running_var</c>,
 /// <c>num_batches_tracked</c> are named as in PyTorch.
 /// </summary>
 /// <remarks>Built from differentiable tensor ops, so gradients of gradients work through it.</remarks>
-public sealed class BatchNorm2d : Module
+public sealed class BatchNorm2d : BatchNorm
 {
     private static readonly int[] Reduced = [0, 2, 3];
-    private readonly Tensor _runningMean;
-    private readonly Tensor _runningVar;
-    private readonly Tensor _batchesTracked;
 
     /// <summary>Creates the layer: weight 1, bias 0, running mean 0, running variance 1.</summary>
     /// <param name="channels">C, the channels of the input.</param>
@@ -22,41 +19,13 @@ public sealed class BatchNorm2d : Module
     /// <param name="momentum">Weight of the new batch in the running statistics.</param>
     /// <param name="dtype">The element type.</param>
     public BatchNorm2d(int channels, double eps = 1e-5, double momentum = 0.1, DType dtype = DType.Float32)
+        : base(channels, eps, momentum, dtype)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
         Channels = channels;
-        Eps = eps;
-        Momentum = momentum;
-        Weight = RegisterParameter("weight", new Parameter(Tensor.Ones([channels], dtype)));
-        Bias = RegisterParameter("bias", new Parameter(Tensor.Zeros([channels], dtype)));
-        _runningMean = RegisterBuffer("running_mean", Tensor.Zeros([channels], dtype));
-        _runningVar = RegisterBuffer("running_var", Tensor.Ones([channels], dtype));
-        _batchesTracked = RegisterBuffer("num_batches_tracked", Tensor.Zeros([], DType.Int64));
     }
 
     /// <summary>Channels of the input.</summary>
     public int Channels { get; }
-
-    /// <summary>Added to the variance.</summary>
-    public double Eps { get; }
-
-    /// <summary>Weight of a new batch in the running statistics.</summary>
-    public double Momentum { get; }
-
-    /// <summary>The learned scale, [C].</summary>
-    public Parameter Weight { get; }
-
-    /// <summary>The learned shift, [C].</summary>
-    public Parameter Bias { get; }
-
-    /// <summary>The running mean, [C] (a buffer).</summary>
-    public Tensor RunningMean => _runningMean;
-
-    /// <summary>The running variance, [C] (a buffer).</summary>
-    public Tensor RunningVar => _runningVar;
-
-    /// <summary>How many training batches have updated the running statistics (a buffer).</summary>
-    public long BatchesTracked => (long)_batchesTracked.Item();
 
     /// <inheritdoc/>
     protected override Tensor ForwardCore(Tensor input)
@@ -72,16 +41,11 @@ public sealed class BatchNorm2d : Module
             mean = input.Mean(Reduced, keepDim: true);
             Tensor centred = input - mean;
             variance = (centred * centred).Mean(Reduced, keepDim: true);
-            using (Autograd.NoGrad())
-            {
-                _runningMean.MulInPlace(1 - Momentum).AddInPlace(mean.Detach().Reshape(Channels), Momentum);
-                _runningVar.MulInPlace(1 - Momentum).AddInPlace(variance.Detach().Reshape(Channels) * ((double)n / (n - 1)), Momentum);
-                _batchesTracked.CopyFrom(Tensor.FromArray(new[] { (long)_batchesTracked.Item() + 1 }).Reshape());
-            }
+            Track(mean.Reshape(Channels), variance.Reshape(Channels), n);
             return centred / (variance + Eps).Sqrt() * Weight.Reshape(channelShape) + Bias.Reshape(channelShape);
         }
-        mean = _runningMean.Reshape(channelShape);
-        variance = _runningVar.Reshape(channelShape);
+        mean = RunningMean.Reshape(channelShape);
+        variance = RunningVar.Reshape(channelShape);
         return (input - mean) / (variance + Eps).Sqrt() * Weight.Reshape(channelShape) + Bias.Reshape(channelShape);
     }
 }
