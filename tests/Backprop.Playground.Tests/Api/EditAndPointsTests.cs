@@ -103,4 +103,17 @@ public sealed class EditAndPointsTests
         Assert.Equal("paused", reset["status"]!.GetValue<string>());
         Assert.Null(reset["message"]);
     }
+
+    [Fact]
+    public async Task ANaNInsideAHiddenLayerIsNamedByThatLayerAndItsOp()
+    {
+        await using TestServerHost host = await TestServerHost.StartAsync();
+        // Three linear layers at learning rate 10 (the browser test's settings): the weights blow
+        // up within a few steps, and the first NaN appears inside the network, not in the loss.
+        string id = (await host.Client.CreateRunAsync(new { dataset = "plane", activation = "linear", hidden = new[] { 8, 8, 8 }, learningRate = 10, seed = 1 }))["id"]!.GetValue<string>();
+        JsonNode run = await host.Client.RunCommandAsync(id, "step?n=5");
+        Assert.Equal("diverged", run["status"]!.GetValue<string>());
+        string message = run["message"]!.GetValue<string>();
+        Assert.Matches(@"^(NaN|infinity) in layer [1-3] \([a-z]+ (forward|backward)\) at epoch 1, step \d+; try a lower learning rate or gradient clipping$", message);
+    }
 }
