@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Backprop.Cli.Training;
 using Backprop.Playground;
 using Microsoft.AspNetCore.Builder;
 using Spectre.Console;
@@ -33,8 +34,15 @@ public static class PlaygroundCommand
             host,
             open,
         };
-        command.SetAction((parsed, cancel) => RunAsync(console, new PlaygroundOptions { Port = parsed.GetValue(port), Host = parsed.GetValue(host)! },
-            parsed.GetValue(open), cancel));
+        command.SetAction(async (parsed, cancel) =>
+        {
+            // Ctrl+C, SIGTERM and SIGHUP stop the server at once, as they stop `train` (left to
+            // the defaults, SIGTERM took 10 s with a page open).
+            using var signals = new ShutdownSignals();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, signals.Token);
+            return await RunAsync(console, new PlaygroundOptions { Port = parsed.GetValue(port), Host = parsed.GetValue(host)! },
+                parsed.GetValue(open), stop.Token);
+        });
         return command;
     }
 
