@@ -1,3 +1,4 @@
+using System.Numerics;
 using Backprop.Kernels;
 
 namespace Backprop.Optim;
@@ -52,12 +53,19 @@ public class Adam : Optimizer
         Tensor g = ContiguousGradient(parameter, gradient);
         Tensor m = State(_m, index, parameter), v = State(_v, index, parameter);
         var scalars = new AdamScalars(Beta1, Beta2, Eps, WeightDecay, DecoupledWeightDecay, LearningRate, Steps);
-        if (parameter.DType == DType.Float32)
-            AdamKernel.Step(parameter.Span<float>(), g.Span<float>(), m.Span<float>(), v.Span<float>(), scalars);
-        else
-            AdamKernel.Step(parameter.Span<double>(), g.Span<double>(), m.Span<double>(), v.Span<double>(), scalars);
+        var state = new AdamState(parameter, g, m, v, scalars);
+        if (parameter.DType == DType.Float32) ParallelSlices.Run(parameter.Count, state, Slice<float>);
+        else ParallelSlices.Run(parameter.Count, state, Slice<double>);
         parameter.BumpVersion();
     }
+
+    /// <summary>What one step reads and writes.</summary>
+    private readonly record struct AdamState(Tensor Parameter, Tensor Gradient, Tensor M, Tensor V, AdamScalars Scalars);
+
+    /// <summary>The fused step over elements [start, start + count) (the whole parameter, or one thread's slice of it).</summary>
+    private static void Slice<T>(in AdamState s, int start, int count) where T : unmanaged, IFloatingPointIeee754<T> =>
+        AdamKernel.Step(s.Parameter.Span<T>().Slice(start, count), s.Gradient.Span<T>().Slice(start, count),
+                        s.M.Span<T>().Slice(start, count), s.V.Span<T>().Slice(start, count), s.Scalars);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Backprop.Kernels;
 
 namespace Backprop.Optim;
@@ -57,16 +58,18 @@ public sealed class RmsProp : Optimizer
         Tensor? average = Centered ? State(_average, index, parameter) : null;
         Tensor? momentum = Momentum > 0 ? State(_momentum, index, parameter) : null;
         var scalars = new RmsPropScalars(LearningRate, Alpha, Eps, WeightDecay, Momentum, Centered);
-        if (parameter.DType == DType.Float32)
-        {
-            RmsPropKernel.Step(parameter.Span<float>(), g.Span<float>(), square.Span<float>(),
-                average is null ? default : average.Span<float>(), momentum is null ? default : momentum.Span<float>(), scalars);
-        }
-        else
-        {
-            RmsPropKernel.Step(parameter.Span<double>(), g.Span<double>(), square.Span<double>(),
-                average is null ? default : average.Span<double>(), momentum is null ? default : momentum.Span<double>(), scalars);
-        }
+        var state = new RmsPropState(parameter, g, square, average, momentum, scalars);
+        if (parameter.DType == DType.Float32) ParallelSlices.Run(parameter.Count, state, Slice<float>);
+        else ParallelSlices.Run(parameter.Count, state, Slice<double>);
         parameter.BumpVersion();
     }
+
+    /// <summary>What one step reads and writes (the average only when centred, the momentum buffer only with momentum).</summary>
+    private readonly record struct RmsPropState(Tensor Parameter, Tensor Gradient, Tensor Square, Tensor? Average, Tensor? Momentum, RmsPropScalars Scalars);
+
+    /// <summary>The fused step over elements [start, start + count) (the whole parameter, or one thread's slice of it).</summary>
+    private static void Slice<T>(in RmsPropState s, int start, int count) where T : unmanaged, IFloatingPointIeee754<T> =>
+        RmsPropKernel.Step(s.Parameter.Span<T>().Slice(start, count), s.Gradient.Span<T>().Slice(start, count), s.Square.Span<T>().Slice(start, count),
+                           s.Average is null ? default : s.Average.Span<T>().Slice(start, count),
+                           s.Momentum is null ? default : s.Momentum.Span<T>().Slice(start, count), s.Scalars);
 }

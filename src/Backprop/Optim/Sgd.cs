@@ -1,3 +1,4 @@
+using System.Numerics;
 using Backprop.Kernels;
 
 namespace Backprop.Optim;
@@ -49,10 +50,17 @@ public sealed class Sgd : Optimizer
         bool first = Momentum != 0 && _momentumBuffers[index] is null;
         Tensor? buffer = Momentum != 0 ? State(_momentumBuffers, index, parameter) : null;
         var scalars = new SgdScalars(LearningRate, Momentum, Dampening, WeightDecay, Nesterov, first);
-        if (parameter.DType == DType.Float32)
-            SgdKernel.Step(parameter.Span<float>(), g.Span<float>(), buffer is null ? default : buffer.Span<float>(), scalars);
-        else
-            SgdKernel.Step(parameter.Span<double>(), g.Span<double>(), buffer is null ? default : buffer.Span<double>(), scalars);
+        var state = new SgdState(parameter, g, buffer, scalars);
+        if (parameter.DType == DType.Float32) ParallelSlices.Run(parameter.Count, state, Slice<float>);
+        else ParallelSlices.Run(parameter.Count, state, Slice<double>);
         parameter.BumpVersion();
     }
+
+    /// <summary>What one step reads and writes (no momentum buffer without momentum).</summary>
+    private readonly record struct SgdState(Tensor Parameter, Tensor Gradient, Tensor? Buffer, SgdScalars Scalars);
+
+    /// <summary>The fused step over elements [start, start + count) (the whole parameter, or one thread's slice of it).</summary>
+    private static void Slice<T>(in SgdState s, int start, int count) where T : unmanaged, IFloatingPointIeee754<T> =>
+        SgdKernel.Step(s.Parameter.Span<T>().Slice(start, count), s.Gradient.Span<T>().Slice(start, count),
+                       s.Buffer is null ? default : s.Buffer.Span<T>().Slice(start, count), s.Scalars);
 }

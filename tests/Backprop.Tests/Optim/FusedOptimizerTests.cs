@@ -1,3 +1,4 @@
+using Backprop.Kernels;
 using Backprop.Optim;
 using Backprop.Random;
 
@@ -12,8 +13,9 @@ namespace Backprop.Tests.Optim;
 public class FusedOptimizerTests
 {
     // Lengths 1, 3, 7, 8, 9, 31, 100, 4099 (vector bodies plus every tail), a matrix whose
-    // gradient arrives transposed, and an empty parameter.
-    private static readonly int[][] Shapes = [[1], [3], [7], [8], [9], [31], [100], [4099], [13, 7], [0]];
+    // gradient arrives transposed, an empty parameter, and two long enough to be updated in
+    // slices on several threads (ParallelSlices; on a machine with two or more cores).
+    private static readonly int[][] Shapes = [[1], [3], [7], [8], [9], [31], [100], [4099], [13, 7], [0], [70_001], [300, 257]];
 
     /// <summary>Two identical sets of parameters (seeded) and the gradients of each step.</summary>
     private static (Tensor[] Fused, Tensor[] Composed, Tensor[][] Gradients) Problem(DType dtype, uint seed, bool withNaN = false, int stepCount = 5)
@@ -218,7 +220,10 @@ public class FusedOptimizerTests
                 optimizer.Step();
                 allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
             }
-            Assert.True(allocated < 1024, $"{optimizer.GetType().Name}: a step allocated {allocated} bytes");
+            // A long parameter (w: 200,704 elements) is updated in slices on several cores, and
+            // Parallel.For's bookkeeping (about 2 KB a call) is all that a split step allocates.
+            long limit = ParallelSlices.Count(w.Count) == 1 ? 1024 : 4096;
+            Assert.True(allocated < limit, $"{optimizer.GetType().Name}: a step allocated {allocated} bytes (limit {limit})");
         }
     }
 }
