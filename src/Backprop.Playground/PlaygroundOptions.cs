@@ -18,6 +18,13 @@ public sealed record PlaygroundOptions
     /// <summary>The shortest time between two frames of one stream (about 30 frames a second), and the play loop's tick.</summary>
     public TimeSpan FrameInterval { get; init; } = TimeSpan.FromMilliseconds(33);
 
+    /// <summary>
+    /// Whether to train two throwaway runs in the background once the server has started, so the
+    /// first real run finds the code compiled (<c>backprop playground</c> does; off by default so
+    /// that tests which start many servers do not pay for it).
+    /// </summary>
+    public bool WarmUp { get; init; }
+
     /// <summary>Whether <see cref="Host"/> lets other machines in (anything but a loopback address).</summary>
     public bool IsExposed => Host is not ("127.0.0.1" or "localhost" or "::1" or "[::1]");
 }

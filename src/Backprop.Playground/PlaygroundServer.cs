@@ -1,5 +1,6 @@
 using Backprop.Playground.Api;
 using System.Text.Encodings.Web;
+using System.Text.Json;
 using Backprop.Playground.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Backprop.Playground;
 
@@ -42,7 +44,16 @@ public static class PlaygroundServer
         app.MapGet("/api/health", () => TypedResults.Ok(new { status = "ok" }));
         app.MapRunEndpoints();
         app.MapLabEndpoints();
+        if (options.WarmUp) StartWarmUp(app);
         return app;
+    }
+
+    /// <summary>Starts <see cref="JitWarmUp"/> on the pool once the server listens; it stops when the server does.</summary>
+    private static void StartWarmUp(WebApplication app)
+    {
+        JsonSerializerOptions json = app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        CancellationToken stopping = app.Lifetime.ApplicationStopping;
+        app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => JitWarmUp.Run(json, stopping), stopping));
     }
 
     private static string HostForUrl(string host) => host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host;

@@ -40,7 +40,7 @@ public static class PlaygroundCommand
             // the defaults, SIGTERM took 10 s with a page open).
             using var signals = new ShutdownSignals();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, signals.Token);
-            return await RunAsync(console, new PlaygroundOptions { Port = parsed.GetValue(port), Host = parsed.GetValue(host)! },
+            return await RunAsync(console, new PlaygroundOptions { Port = parsed.GetValue(port), Host = parsed.GetValue(host)!, WarmUp = true },
                 parsed.GetValue(open), stop.Token);
         });
         return command;

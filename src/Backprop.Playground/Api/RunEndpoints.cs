@@ -110,13 +110,18 @@ public static class RunEndpoints
         using IDisposable reader = run.AddReader();
         long seen = -1;
         var clock = Stopwatch.StartNew();
-        TimeSpan last = -interval;
+        // Frames are allowed on a grid one interval apart, each slot measured from the previous
+        // slot rather than from when that frame went out: the play loop ticks once an interval,
+        // and a frame sent a little late (its lock taken by an epoch) must not push the next
+        // one past the next tick, which skipped every fifth tick (25 frames a second, not 30).
+        // Over any stretch of time the stream still sends at most one frame per interval.
+        TimeSpan slot = -interval;
         while (!cancel.IsCancellationRequested)
         {
             try
             {
                 await run.WaitForChangeAsync(seen, cancel);
-                TimeSpan wait = interval - (clock.Elapsed - last);
+                TimeSpan wait = slot + interval - clock.Elapsed;
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, cancel);
             }
             catch (OperationCanceledException)
@@ -125,7 +130,8 @@ public static class RunEndpoints
             }
             Frame frame = run.Frame(view);
             seen = frame.Version;
-            last = clock.Elapsed;
+            TimeSpan now = clock.Elapsed;
+            slot = now - (slot + interval) > interval ? now : slot + interval;
             run.Touch();
             yield return frame;
         }

@@ -309,9 +309,15 @@ public sealed partial class PlaygroundRun : IDisposable
     private async Task PlayLoop(TimeSpan pace, CancellationToken token)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        // Ticks are due on a fixed grid (0, pace, 2·pace, …) rather than a pace after the last one
+        // ended: Task.Delay wakes a millisecond or more late, and adding that up made 33 ms ticks
+        // come 27 times a second instead of 30. After a stall (a long epoch, a busy machine) the
+        // grid restarts from now instead of ticking in a burst to catch up.
+        TimeSpan due = TimeSpan.Zero;
         while (!token.IsCancellationRequested)
         {
             TimeSpan tick = clock.Elapsed;
+            due = tick - due > pace ? tick + pace : due + pace;
             lock (Gate)
             {
                 if (token.IsCancellationRequested) return;
@@ -322,7 +328,7 @@ public sealed partial class PlaygroundRun : IDisposable
                 if (_status != "running") StopPlaying(_status);
                 Signal();
             }
-            TimeSpan rest = pace - (clock.Elapsed - tick);
+            TimeSpan rest = due - clock.Elapsed;
             if (rest > TimeSpan.Zero)
             {
                 try

@@ -48,6 +48,35 @@ public sealed class FrameStreamTests
     }
 
     [Fact]
+    public async Task AStreamNeverSendsMoreThanOneFrameAnIntervalOnAverage()
+    {
+        // Frames are paced on a grid (a late frame does not push the next one back), which must
+        // not turn into bursts: over any stretch at most one frame per interval, plus the first.
+        var interval = TimeSpan.FromMilliseconds(20);
+        await using TestServerHost host = await TestServerHost.StartAsync(new PlaygroundOptions { FrameInterval = interval });
+        string id = (await host.Client.CreateRunAsync())["id"]!.GetValue<string>();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using HttpResponseMessage response = await host.Client.GetAsync($"/api/runs/{id}/frames", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        await host.Client.RunCommandAsync(id, "play");
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+        TimeSpan first = TimeSpan.Zero, last = TimeSpan.Zero;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int frames = 0;
+        while (frames < 40 && await reader.ReadLineAsync(cancel.Token) is string line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
+            if (++frames == 1) first = clock.Elapsed;
+            last = clock.Elapsed;
+        }
+        await host.Client.RunCommandAsync(id, "pause");
+        Assert.Equal(40, frames);
+        // The 39 frames after the first need 38 intervals at least (the first one's slot may be
+        // up to an interval before it went out); one more of slack for when each was read.
+        TimeSpan took = last - first;
+        Assert.True(took >= interval * 37, $"40 frames in {took.TotalMilliseconds:F0} ms: faster than one per {interval.TotalMilliseconds} ms");
+    }
+
+    [Fact]
     public async Task AFrameOfASixByEightNetworkWithSevenFeaturesFitsIn16KB()
     {
         await using TestServerHost host = await TestServerHost.StartAsync();

@@ -39,7 +39,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         // Every test shares this server: each page load makes a run and each lab race three more,
         // and runs go only when idle for 10 minutes, so the suite would meet the 16-run cap (429).
-        _app = PlaygroundServer.Build(new PlaygroundOptions { Host = "127.0.0.1", Port = 0, MaxRuns = 100 });
+        // Warmed up as `backprop playground` is, so the page's first-frame time is what a user sees.
+        _app = PlaygroundServer.Build(new PlaygroundOptions { Host = "127.0.0.1", Port = 0, MaxRuns = 100, WarmUp = true });
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = address.TrimEnd('/');

@@ -17,6 +17,9 @@ public sealed class TestServerHost : IAsyncDisposable
     /// <summary>A client whose requests go straight to the in-memory server.</summary>
     public HttpClient Client { get; }
 
+    /// <summary>The server's services (the run registry, the options).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Builds and starts the playground on the test server.</summary>
     /// <param name="options">Server options (the port is ignored by the test server).</param>
     public static async Task<TestServerHost> StartAsync(PlaygroundOptions? options = null)
