@@ -5,10 +5,32 @@ namespace Backprop.NN;
 /// modules under names, computes <see cref="Forward"/>, and can save and load its state.
 /// </summary>
 /// <remarks>
-/// Subclasses register what they own in their constructor (<see cref="RegisterParameter"/>,
-/// <see cref="RegisterBuffer"/>, <see cref="RegisterModule{TModule}"/>) and implement
-/// <see cref="ForwardCore"/>. Names nest with dots, as PyTorch names them: the weight of the
-/// first layer of a <see cref="Sequential"/> is <c>0.weight</c>.
+/// <para>
+/// Subclasses implement <see cref="ForwardCore"/> and keep what they own in fields or
+/// properties, as in PyTorch: a <see cref="Parameter"/>, a <see cref="Module"/>, or an array or
+/// list of either, held in a field (auto-properties are fields too) is found by
+/// <see cref="Parameters"/>, <see cref="NamedParameters"/>, <see cref="StateDict"/>,
+/// <see cref="ZeroGrad"/>, <see cref="Train"/> and <see cref="Eval"/> without registering it.
+/// </para>
+/// <para>
+/// The rule: what <see cref="RegisterParameter"/>, <see cref="RegisterBuffer"/> and
+/// <see cref="RegisterModule{TModule}"/> registered comes first, in registration order; then
+/// the fields, base class fields first and each class's in declaration order, skipping anything
+/// already registered (each parameter and module appears once). A field is named as PyTorch
+/// code would name it: a leading <c>_</c> or <c>m_</c> dropped and the rest in snake_case, so
+/// <c>_fc1</c>, <c>fc1</c> and a property <c>Fc1</c> all give <c>fc1.weight</c>, and
+/// <c>OutputLayer</c> gives <c>output_layer.weight</c>. A list or array field is PyTorch's
+/// <c>nn.ModuleList</c> (or <c>nn.ParameterList</c>): its items are <c>layers.0</c>,
+/// <c>layers.1</c>, … (null items are skipped, keeping the others' positions). Fields are read
+/// each time the module is walked, so assigning a field or adding to a list later is seen. Plain
+/// tensors in fields are not state (as in PyTorch): register buffers with
+/// <see cref="RegisterBuffer"/>. Register explicitly to choose another name; a field whose
+/// name is already registered for something else is an error when the module is walked.
+/// </para>
+/// <para>
+/// Names nest with dots, as PyTorch names them: the weight of the first layer of a
+/// <see cref="Sequential"/> is <c>0.weight</c>.
+/// </para>
 /// </remarks>
 public abstract class Module
 {
@@ -77,11 +99,11 @@ public abstract class Module
     /// <summary>Every parameter of this module and its children, each once, in registration order.</summary>
     public IEnumerable<Parameter> Parameters() => NamedParameters().Select(p => p.Parameter);
 
-    /// <summary>Every parameter with its dotted name (<c>0.weight</c>, <c>0.bias</c>, …).</summary>
+    /// <summary>Every parameter with its dotted name (<c>0.weight</c>, <c>0.bias</c>, …), each once.</summary>
     public IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
     {
         var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
-        foreach ((string name, Parameter p) in Walk(m => m._parameters))
+        foreach ((string name, Parameter p) in Walk(m => m.Owned().Parameters))
         {
             if (seen.Add(p)) yield return (name, p);
         }
@@ -90,27 +112,64 @@ public abstract class Module
     /// <summary>Every buffer (state that is saved but not trained, such as running statistics) with its dotted name.</summary>
     public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers() => Walk(m => m._buffers);
 
-    /// <summary>The direct children with their names.</summary>
-    public IEnumerable<(string Name, Module Module)> NamedChildren() => _modules;
+    /// <summary>The direct children with their names: the registered ones, then those held in fields.</summary>
+    public IEnumerable<(string Name, Module Module)> NamedChildren() => Owned().Modules;
 
-    /// <summary>This module and all its descendants with dotted names ("" for this one).</summary>
+    /// <summary>This module and all its descendants with dotted names ("" for this one), each once (a module reached twice keeps its first name).</summary>
     public IEnumerable<(string Name, Module Module)> NamedModules()
     {
+        var seen = new HashSet<Module>(ReferenceEqualityComparer.Instance);
         var stack = new Stack<(string, Module)>();
         stack.Push(("", this));
         while (stack.Count > 0)
         {
             (string name, Module module) = stack.Pop();
+            if (!seen.Add(module)) continue;
             yield return (name, module);
-            for (int i = module._modules.Count - 1; i >= 0; i--)
+            List<(string Name, Module Module)> children = module.Owned().Modules;
+            for (int i = children.Count - 1; i >= 0; i--)
             {
-                (string child, Module m) = module._modules[i];
+                (string child, Module m) = children[i];
                 stack.Push((name.Length == 0 ? child : $"{name}.{child}", m));
             }
         }
     }
 
-    /// <summary>Clears the gradient of every parameter (sets it to null).</summary>
+    /// <summary>
+    /// The parameters and children this module owns directly: the registered ones, then those
+    /// its fields hold that are not registered (see the class remarks for the rule).
+    /// </summary>
+    private (List<(string Name, Parameter Parameter)> Parameters, List<(string Name, Module Module)> Modules) Owned()
+    {
+        var fieldParameters = new List<(string Name, Parameter Parameter)>();
+        var fieldModules = new List<(string Name, Module Module)>();
+        ModuleFields.Read(this, fieldParameters, fieldModules);
+        if (fieldParameters.Count == 0 && fieldModules.Count == 0) return (_parameters, _modules);
+        List<(string Name, Parameter Parameter)> parameters = Merge(_parameters, fieldParameters);
+        List<(string Name, Module Module)> modules = Merge(_modules, fieldModules);
+        return (parameters, modules);
+    }
+
+    /// <summary>The registered items, then the field items that are not among them (by reference), each once; a field name already taken is an error.</summary>
+    private List<(string Name, T Item)> Merge<T>(List<(string Name, T Item)> registered, List<(string Name, T Item)> fields) where T : class
+    {
+        if (fields.Count == 0) return registered;
+        var seen = new HashSet<T>(registered.Select(r => r.Item), ReferenceEqualityComparer.Instance);
+        var merged = new List<(string Name, T Item)>(registered);
+        foreach ((string name, T item) in fields)
+        {
+            if (!seen.Add(item)) continue;
+            if (IsRegisteredName(name) || merged.Any(m => m.Name == name))
+                throw new InvalidOperationException($"{GetType().Name}: the field named '{name}' holds a {item.GetType().Name} that is not the one registered as '{name}'; register it under another name or rename the field");
+            merged.Add((name, item));
+        }
+        return merged;
+    }
+
+    private bool IsRegisteredName(string name) =>
+        _parameters.Any(p => p.Name == name) || _buffers.Any(b => b.Name == name) || _modules.Any(m => m.Name == name);
+
+    /// <summary>Clears the gradient of every parameter (sets it to null), those held in fields included.</summary>
     public void ZeroGrad()
     {
         foreach (Parameter p in Parameters()) p.ZeroGrad();
@@ -212,7 +271,7 @@ public abstract class Module
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (name.Contains('.')) throw new ArgumentException($"{GetType().Name}: name '{name}' must not contain a dot", nameof(name));
-        if (_parameters.Any(p => p.Name == name) || _buffers.Any(b => b.Name == name) || _modules.Any(m => m.Name == name))
+        if (IsRegisteredName(name))
             throw new ArgumentException($"{GetType().Name}: '{name}' is already registered", nameof(name));
     }
 
