@@ -33,6 +33,8 @@ namespace Backprop;
 /// threads; each thread records on its own tape.
 /// </para>
 /// </remarks>
+[System.Diagnostics.DebuggerDisplay("Value {Data} grad={Grad} {Op,nq}")]
+[System.Diagnostics.DebuggerTypeProxy(typeof(ValueDebugView))]
 public sealed class Value : IEquatable<Value>
 {
     /// <summary>The chunk of the tape that holds this node.</summary>

@@ -13,10 +13,10 @@ namespace Backprop.IO;
 /// Tensors are stored little-endian in row-major order.
 /// </para>
 /// <para>
-/// Backprop reads and writes <c>F32</c>, <c>F64</c> and <c>I64</c> (<see cref="DType.Float32"/>,
-/// <see cref="DType.Float64"/>, <see cref="DType.Int64"/>). The writer produces the bytes the
+/// Backprop reads and writes <c>F32</c>, <c>F64</c>, <c>I64</c> and <c>BOOL</c> (<see cref="DType.Float32"/>,
+/// <see cref="DType.Float64"/>, <see cref="DType.Int64"/>, <see cref="DType.Bool"/>). The writer produces the bytes the
 /// reference implementation writes for the same tensors: tensors laid out by element type
-/// (I64, then F64, then F32) and then by name, one after another with no gaps, the header in
+/// (I64, then F64, then F32, then BOOL) and then by name, one after another with no gaps, the header in
 /// the same order with no whitespace. Metadata keys are sorted by name, so the same
 /// tensors and metadata always give the same bytes.
 /// </para>

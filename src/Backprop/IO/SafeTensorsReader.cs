@@ -244,6 +244,7 @@ internal sealed class SafeTensorsReader
     {
         DType.Float32 => Tensor.Wrap(ReadData<float, uint>(entry), entry.Shape),
         DType.Float64 => Tensor.Wrap(ReadData<double, ulong>(entry), entry.Shape),
+        DType.Bool => Tensor.Wrap(Array.ConvertAll(ReadData<byte, byte>(entry), b => b != 0), entry.Shape),
         _ => Tensor.Wrap(ReadData<long, ulong>(entry), entry.Shape),
     };
 
@@ -266,6 +267,7 @@ internal sealed class SafeTensorsReader
         where T : unmanaged
         where TBits : unmanaged
     {
+        if (typeof(TBits) == typeof(byte)) return; // single bytes have no order
         if (typeof(TBits) == typeof(uint)) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<T, uint>(values), MemoryMarshal.Cast<T, uint>(values));
         else BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<T, ulong>(values), MemoryMarshal.Cast<T, ulong>(values));
     }

@@ -91,6 +91,7 @@ internal sealed class SafeTensorsWriter
             {
                 case DType.Float32: WriteData<float, uint>(stream, contiguous.Span<float>()); break;
                 case DType.Float64: WriteData<double, ulong>(stream, contiguous.Span<double>()); break;
+                case DType.Bool: stream.Write(MemoryMarshal.AsBytes(contiguous.Span<bool>())); break; // one byte each, 0 or 1
                 default: WriteData<long, ulong>(stream, contiguous.Span<long>()); break;
             }
         }

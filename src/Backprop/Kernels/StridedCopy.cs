@@ -21,6 +21,7 @@ internal static class StridedCopy
         {
             case float[] f: Copy(f, t.Offset, t.ShapeArray, t.Strides, result.Span<float>()); break;
             case double[] d: Copy(d, t.Offset, t.ShapeArray, t.Strides, result.Span<double>()); break;
+            case bool[] b: Copy(b, t.Offset, t.ShapeArray, t.Strides, result.Span<bool>()); break;
             default: Copy((long[])t.StorageArray, t.Offset, t.ShapeArray, t.Strides, result.Span<long>()); break;
         }
         return result;

@@ -27,6 +27,22 @@ public sealed class Conv1d : Module
     {
     }
 
+    /// <summary>Creates the layer as <c>nn.Conv1d</c> does, drawing the initial values from <see cref="Tensor.DefaultGenerator"/>.</summary>
+    /// <param name="inChannels">Input channels C.</param>
+    /// <param name="outChannels">Output channels O.</param>
+    /// <param name="kernelSize">The kernel's length.</param>
+    /// <param name="stride">The step between output positions.</param>
+    /// <param name="padding">Zeros at each end.</param>
+    /// <param name="dilation">The spacing between kernel taps.</param>
+    /// <param name="groups">Channel groups.</param>
+    /// <param name="bias">Whether to add a bias.</param>
+    /// <param name="dtype">The element type of the parameters.</param>
+    public Conv1d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0,
+                  int dilation = 1, int groups = 1, bool bias = true, DType dtype = DType.Float32)
+        : this(inChannels, outChannels, kernelSize, Tensor.DefaultGenerator, stride, padding, dilation, groups, bias, dtype)
+    {
+    }
+
     /// <summary>Creates the layer with padding "same" (stride 1) or "valid".</summary>
     /// <param name="inChannels">Input channels C.</param>
     /// <param name="outChannels">Output channels O.</param>

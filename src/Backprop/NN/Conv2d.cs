@@ -32,6 +32,22 @@ public sealed class Conv2d : Module
     {
     }
 
+    /// <summary>Creates the layer as <c>nn.Conv2d</c> does, drawing the initial values from <see cref="Tensor.DefaultGenerator"/>.</summary>
+    /// <param name="inChannels">Input channels C.</param>
+    /// <param name="outChannels">Output channels O.</param>
+    /// <param name="kernelSize">The kernel's height and width.</param>
+    /// <param name="stride">The step between output positions.</param>
+    /// <param name="padding">Zeros on every side.</param>
+    /// <param name="dilation">The spacing between kernel taps.</param>
+    /// <param name="groups">Channel groups (groups = in = out is depthwise).</param>
+    /// <param name="bias">Whether to add a bias.</param>
+    /// <param name="dtype">The element type of the parameters.</param>
+    public Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0,
+                  int dilation = 1, int groups = 1, bool bias = true, DType dtype = DType.Float32)
+        : this(inChannels, outChannels, kernelSize, Tensor.DefaultGenerator, stride, padding, dilation, groups, bias, dtype)
+    {
+    }
+
     /// <summary>Creates the layer with padding "same" (output as large as the input; stride 1) or "valid" (none).</summary>
     /// <param name="inChannels">Input channels C.</param>
     /// <param name="outChannels">Output channels O.</param>

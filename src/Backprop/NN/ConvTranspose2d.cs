@@ -9,6 +9,23 @@ namespace Backprop.NN;
 /// </summary>
 public sealed class ConvTranspose2d : Module
 {
+    /// <summary>Creates the layer as <c>nn.ConvTranspose2d</c> does, drawing the initial values from <see cref="Tensor.DefaultGenerator"/>.</summary>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="kernelSize">The kernel's height and width.</param>
+    /// <param name="stride">The stride of the convolution this inverts.</param>
+    /// <param name="padding">The padding of the convolution this inverts.</param>
+    /// <param name="outputPadding">Extra rows and columns at the bottom and right (less than stride or dilation).</param>
+    /// <param name="groups">Channel groups.</param>
+    /// <param name="bias">Whether to add a bias.</param>
+    /// <param name="dilation">The spacing between kernel taps.</param>
+    /// <param name="dtype">The element type of the parameters.</param>
+    public ConvTranspose2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0,
+                           int outputPadding = 0, int groups = 1, bool bias = true, int dilation = 1, DType dtype = DType.Float32)
+        : this(inChannels, outChannels, kernelSize, Tensor.DefaultGenerator, stride, padding, outputPadding, groups, bias, dilation, dtype)
+    {
+    }
+
     /// <summary>Creates the layer with PyTorch's default initialisation (uniform in ±1/√(out/groups·kH·kW)).</summary>
     /// <param name="inChannels">Input channels.</param>
     /// <param name="outChannels">Output channels.</param>

@@ -17,6 +17,12 @@ public sealed class Dropout : Module
         _random = random ?? throw new ArgumentNullException(nameof(random));
     }
 
+    /// <summary>Creates the layer as <c>nn.Dropout(p)</c> does: masks come from <see cref="Tensor.DefaultGenerator"/>.</summary>
+    /// <param name="p">Drop probability in [0, 1).</param>
+    public Dropout(double p = 0.5) : this(p, Tensor.DefaultGenerator)
+    {
+    }
+
     /// <summary>The drop probability.</summary>
     public double P { get; }
 

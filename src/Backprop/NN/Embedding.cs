@@ -18,6 +18,14 @@ public sealed class Embedding : Module
         Init.Normal(Weight, random);
     }
 
+    /// <summary>Creates the table as <c>nn.Embedding</c> does, drawing N(0, 1) entries from <see cref="Tensor.DefaultGenerator"/>.</summary>
+    /// <param name="count">How many entries (the vocabulary size).</param>
+    /// <param name="dimension">The length of each vector.</param>
+    /// <param name="dtype">The element type.</param>
+    public Embedding(int count, int dimension, DType dtype = DType.Float32) : this(count, dimension, Tensor.DefaultGenerator, dtype)
+    {
+    }
+
     /// <summary>The table, [count, dimension].</summary>
     public Parameter Weight { get; }
 

@@ -19,6 +19,7 @@ public sealed class Linear : Module
     /// <param name="dtype">The element type of the parameters.</param>
     public Linear(int inFeatures, int outFeatures, NumpyRandom random, bool bias = true, DType dtype = DType.Float32)
     {
+        ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfLessThan(inFeatures, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outFeatures, 1);
         InFeatures = inFeatures;
@@ -31,6 +32,19 @@ public sealed class Linear : Module
             Bias = RegisterParameter("bias", new Parameter(Tensor.Zeros([outFeatures], dtype)));
             Init.Uniform(Bias, random, -bound, bound);
         }
+    }
+
+    /// <summary>
+    /// Creates the layer as <c>nn.Linear(in, out)</c> does, drawing the initial values from
+    /// <see cref="Tensor.DefaultGenerator"/> (seed it with <see cref="Tensor.ManualSeed"/>).
+    /// </summary>
+    /// <param name="inFeatures">Inputs per example.</param>
+    /// <param name="outFeatures">Outputs per example.</param>
+    /// <param name="bias">Whether to add a bias.</param>
+    /// <param name="dtype">The element type of the parameters.</param>
+    public Linear(int inFeatures, int outFeatures, bool bias = true, DType dtype = DType.Float32)
+        : this(inFeatures, outFeatures, Tensor.DefaultGenerator, bias, dtype)
+    {
     }
 
     /// <summary>Inputs per example.</summary>

@@ -33,6 +33,14 @@ public sealed class Mlp : Sequential
         }
     }
 
+    /// <summary>Builds the network drawing the initial weights from <see cref="Tensor.DefaultGenerator"/>, e.g. <c>new Mlp([2, 16, 1], ActivationKind.Tanh)</c>.</summary>
+    /// <param name="sizes">Layer widths, inputs first, outputs last (at least two).</param>
+    /// <param name="activation">The activation between layers.</param>
+    /// <param name="dropout">Dropout probability after each activation (0 for none).</param>
+    public Mlp(IReadOnlyList<int> sizes, ActivationKind activation, double dropout = 0) : this(sizes, activation, Tensor.DefaultGenerator, dropout)
+    {
+    }
+
     /// <summary>The layer widths.</summary>
     public IReadOnlyList<int> Sizes { get; }
 

@@ -47,7 +47,7 @@ public partial class Tensor
     /// <param name="negativeSlope">The slope for negative inputs (PyTorch's default 0.01).</param>
     public Tensor LeakyRelu(double negativeSlope = 0.01)
     {
-        Tensor positive = Gt(0.0);
+        Tensor positive = GtMask(0.0);
         Tensor factor = positive + (1.0 - positive) * negativeSlope;
         Tensor result;
         using (Autograd.NoGrad()) result = this * factor;
@@ -55,14 +55,39 @@ public partial class Tensor
     }
 
     /// <summary>
-    /// GELU in its exact form, x·Φ(x) = 0.5·x·(1 + erf(x/√2)), built from differentiable ops
-    /// so that its first and second derivatives are exact.
+    /// GELU, as <c>torch.nn.functional.gelu</c>: with <paramref name="approximate"/> "none" (the
+    /// default) the exact x·Φ(x) = 0.5·x·(1 + erf(x/√2)); with "tanh" the approximation
+    /// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). Built from differentiable ops, so that first
+    /// and second derivatives are exact.
     /// </summary>
-    public Tensor Gelu() => this * 0.5 * (1.0 + (this * (1 / Math.Sqrt(2))).Erf());
+    /// <param name="approximate">"none" or "tanh".</param>
+    /// <exception cref="ArgumentException">Another value of <paramref name="approximate"/>.</exception>
+    public Tensor Gelu(string approximate = "none") => approximate switch
+    {
+        "none" => this * 0.5 * (1.0 + (this * (1 / Math.Sqrt(2))).Erf()),
+        "tanh" => this * 0.5 * (1.0 + ((this + this * this * this * 0.044715) * Math.Sqrt(2 / Math.PI)).Tanh()),
+        _ => throw new ArgumentException($"Gelu: approximate must be \"none\" or \"tanh\", got \"{approximate}\"", nameof(approximate)),
+    };
 
-    /// <summary>log(1 + e^x), computed without overflow; d/dx = σ(x).</summary>
-    public Tensor Softplus() =>
-        TensorGraph.Record(Elementwise.Map<SoftplusKernel>("Softplus", this), "Softplus", [this], [this], g => [g * Sigmoid()]);
+    /// <summary>
+    /// Softplus, as <c>torch.nn.functional.softplus</c>: log(1 + e^(β·x)) / β, computed without
+    /// overflow, and x itself where β·x &gt; <paramref name="threshold"/> (where the two agree
+    /// to float precision); d/dx = σ(β·x), and 1 above the threshold.
+    /// </summary>
+    /// <param name="beta">β, the sharpness of the bend (greater than 0).</param>
+    /// <param name="threshold">Above this β·x the function is linear.</param>
+    public Tensor Softplus(double beta = 1, double threshold = 20)
+    {
+        if (!(beta > 0)) throw new ArgumentOutOfRangeException(nameof(beta), beta, $"Softplus: beta must be greater than 0, got {beta}");
+        if (beta != 1) return (this * beta).Softplus(1, threshold) / beta;
+        Tensor linear, result;
+        using (Autograd.NoGrad())
+        {
+            linear = Gt(threshold);
+            result = Where(linear, this, Elementwise.Map<SoftplusKernel>("Softplus", this));
+        }
+        return TensorGraph.Record(result, "Softplus", [this], [this], g => [Where(linear, g, g * Sigmoid())]);
+    }
 
     /// <summary>
     /// Each element limited to [<paramref name="min"/>, <paramref name="max"/>]; the gradient
@@ -79,7 +104,7 @@ public partial class Tensor
         Tensor inside, result;
         using (Autograd.NoGrad())
         {
-            inside = (1.0 - Lt(low)) * (1.0 - Gt(high));
+            inside = (1.0 - LtMask(low)) * (1.0 - GtMask(high));
             result = Maximum(Scalar(low, DType)).Minimum(Scalar(high, DType));
         }
         return TensorGraph.Record(result, "Clamp", [this], [], g => [g * inside]);

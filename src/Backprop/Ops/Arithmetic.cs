@@ -8,25 +8,25 @@ public partial class Tensor
 {
     /// <summary><c>this + other</c> with broadcasting; d/da = 1, d/db = 1.</summary>
     /// <param name="other">The other operand.</param>
-    public Tensor Add(Tensor other) =>
+    public Tensor Add(Tensor other) => PromoteBool(this, other) is { } p ? p.A.Add(p.B) :
         TensorGraph.Record(Elementwise.Zip<AddKernel>("Add", this, other), "Add", [this, other], [],
             g => [RequiresGrad ? g.SumTo(_shape) : null, other.RequiresGrad ? g.SumTo(other._shape) : null]);
 
     /// <summary><c>this - other</c> with broadcasting; d/da = 1, d/db = -1.</summary>
     /// <param name="other">The other operand.</param>
-    public Tensor Sub(Tensor other) =>
+    public Tensor Sub(Tensor other) => PromoteBool(this, other) is { } p ? p.A.Sub(p.B) :
         TensorGraph.Record(Elementwise.Zip<SubtractKernel>("Sub", this, other), "Sub", [this, other], [],
             g => [RequiresGrad ? g.SumTo(_shape) : null, other.RequiresGrad ? g.Neg().SumTo(other._shape) : null]);
 
     /// <summary><c>this * other</c> element by element, with broadcasting; d/da = b, d/db = a.</summary>
     /// <param name="other">The other operand.</param>
-    public Tensor Mul(Tensor other) =>
+    public Tensor Mul(Tensor other) => PromoteBool(this, other) is { } p ? p.A.Mul(p.B) :
         TensorGraph.Record(Elementwise.Zip<MultiplyKernel>("Mul", this, other), "Mul", [this, other], [this, other],
             g => [RequiresGrad ? (g * other).SumTo(_shape) : null, other.RequiresGrad ? (g * this).SumTo(other._shape) : null]);
 
     /// <summary><c>this / other</c> with broadcasting; d/da = 1/b, d/db = -a/b².</summary>
     /// <param name="other">The other operand.</param>
-    public Tensor Div(Tensor other) =>
+    public Tensor Div(Tensor other) => PromoteBool(this, other) is { } p ? p.A.Div(p.B) :
         TensorGraph.Record(Elementwise.Zip<DivideKernel>("Div", this, other), "Div", [this, other], [this, other],
             g => [RequiresGrad ? (g / other).SumTo(_shape) : null, other.RequiresGrad ? (g.Neg() * this / (other * other)).SumTo(other._shape) : null]);
 
@@ -67,18 +67,18 @@ public partial class Tensor
 
     /// <summary>The larger of the two, element by element with broadcasting; the gradient goes to the larger (split evenly on ties).</summary>
     /// <param name="other">The other operand.</param>
-    public Tensor Maximum(Tensor other) => Extremum<MaximumKernel>("Maximum", other, this.Gt(other));
+    public Tensor Maximum(Tensor other) => Extremum<MaximumKernel>("Maximum", other, this.GtMask(other));
 
     /// <summary>The smaller of the two, element by element with broadcasting; the gradient goes to the smaller (split evenly on ties).</summary>
     /// <param name="other">The other operand.</param>
-    public Tensor Minimum(Tensor other) => Extremum<MinimumKernel>("Minimum", other, other.Gt(this));
+    public Tensor Minimum(Tensor other) => Extremum<MinimumKernel>("Minimum", other, other.GtMask(this));
 
     private Tensor Extremum<TKernel>(string op, Tensor other, Tensor thisWins) where TKernel : IBinaryKernel
     {
         Tensor result = Elementwise.Zip<TKernel>(op, this, other);
         return TensorGraph.Record(result, op, [this, other], [this, other], g =>
         {
-            Tensor ties = this.Eq(other) * 0.5;
+            Tensor ties = this.EqMask(other) * 0.5;
             Tensor share = thisWins + ties;
             return [RequiresGrad ? (g * share).SumTo(_shape) : null, other.RequiresGrad ? (g * (1.0 - share)).SumTo(other._shape) : null];
         });
@@ -88,13 +88,15 @@ public partial class Tensor
     /// Element by element, <paramref name="a"/> where <paramref name="condition"/> is non-zero,
     /// else <paramref name="b"/>, all three broadcast together; gradients flow to the chosen side.
     /// </summary>
-    /// <param name="condition">A mask (non-zero means true), e.g. from <see cref="Gt(Tensor)"/>.</param>
+    /// <param name="condition">A Bool mask, e.g. from <see cref="Gt(Tensor)"/> (a numeric tensor counts non-zero as true).</param>
     /// <param name="a">Values where the condition holds.</param>
     /// <param name="b">Values elsewhere.</param>
     public static Tensor Where(Tensor condition, Tensor a, Tensor b)
     {
         DTypes.RequireSame("Where", a, b);
-        Tensor mask = condition.DType == a.DType ? condition.Ne(0.0) : condition.To(a.DType).Ne(0.0);
+        ArgumentNullException.ThrowIfNull(condition);
+        Tensor mask = condition.DType == DType.Bool ? condition.To(a.DType)
+            : condition.DType == a.DType ? condition.NeMask(0.0) : condition.To(a.DType).NeMask(0.0);
         // Selects rather than computing mask * a + (1 - mask) * b, which would turn an unchosen
         // infinity into NaN.
         int[] shape = ShapeMath.Broadcast("Where", ShapeMath.Broadcast("Where", mask.ShapeArray, a.ShapeArray), b.ShapeArray);
@@ -124,35 +126,25 @@ public partial class Tensor
         return result;
     }
 
-    // ---- comparisons: masks of 0 and 1, not differentiable ----
+    // ---- masks of 0 and 1 in the tensor's own type, for backward rules (not differentiable) ----
 
-    /// <summary>1 where <c>this &gt; other</c>, else 0 (broadcast; no gradient).</summary>
-    /// <param name="other">The other operand.</param>
-    public Tensor Gt(Tensor other) => Elementwise.Zip<GreaterKernel>("Gt", this, other);
+    /// <summary>1 where <c>this &gt; other</c>, else 0, in this tensor's floating-point type.</summary>
+    internal Tensor GtMask(Tensor other) => Elementwise.Zip<GreaterKernel>("Gt", this, other);
 
-    /// <summary>1 where <c>this &lt; other</c>, else 0 (broadcast; no gradient).</summary>
-    /// <param name="other">The other operand.</param>
-    public Tensor Lt(Tensor other) => Elementwise.Zip<GreaterKernel>("Lt", other, this);
+    /// <summary>1 where <c>this &lt; other</c>, else 0.</summary>
+    internal Tensor LtMask(Tensor other) => Elementwise.Zip<GreaterKernel>("Lt", other, this);
 
-    /// <summary>1 where <c>this == other</c>, else 0 (broadcast; no gradient).</summary>
-    /// <param name="other">The other operand.</param>
-    public Tensor Eq(Tensor other) => Elementwise.Zip<EqualKernel>("Eq", this, other);
+    /// <summary>1 where <c>this == other</c>, else 0.</summary>
+    internal Tensor EqMask(Tensor other) => Elementwise.Zip<EqualKernel>("Eq", this, other);
 
     /// <summary>1 where <c>this &gt; value</c>, else 0.</summary>
-    /// <param name="value">The threshold.</param>
-    public Tensor Gt(double value) => Gt(Scalar(value, DType));
+    internal Tensor GtMask(double value) => GtMask(Scalar(value, DType));
 
     /// <summary>1 where <c>this &lt; value</c>, else 0.</summary>
-    /// <param name="value">The threshold.</param>
-    public Tensor Lt(double value) => Lt(Scalar(value, DType));
-
-    /// <summary>1 where <c>this == value</c>, else 0.</summary>
-    /// <param name="value">The value.</param>
-    public Tensor Eq(double value) => Eq(Scalar(value, DType));
+    internal Tensor LtMask(double value) => LtMask(Scalar(value, DType));
 
     /// <summary>1 where <c>this != value</c>, else 0.</summary>
-    /// <param name="value">The value.</param>
-    public Tensor Ne(double value) => 1.0 - Eq(value);
+    internal Tensor NeMask(double value) => 1.0 - EqMask(Scalar(value, DType));
 
     // ---- operators ----
 
@@ -197,7 +189,20 @@ public partial class Tensor
 
     private static Tensor ScalarLike(double k, Tensor like)
     {
+        if (like.DType == DType.Bool) return Scalar(k, DType.Float32); // mask * 2.0 is a Float32, as in PyTorch
         DTypes.RequireFloat("arithmetic", like);
         return Scalar(k, like.DType);
+    }
+
+    /// <summary>
+    /// The operands with a Bool one converted to the other's floating-point type (or Float32 when
+    /// both are Bool), as PyTorch promotes <c>x * mask</c>; null when neither is Bool, which is
+    /// every op of a training step (one comparison of two enum values).
+    /// </summary>
+    private static (Tensor A, Tensor B)? PromoteBool(Tensor a, Tensor b)
+    {
+        if (a.DType != DType.Bool && b.DType != DType.Bool) return null;
+        DType target = a.DType != DType.Bool ? a.DType : b.DType != DType.Bool ? b.DType : DType.Float32;
+        return (a.To(target), b.To(target));
     }
 }

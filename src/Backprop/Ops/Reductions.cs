@@ -17,6 +17,9 @@ public partial class Tensor
     /// <param name="keepDim">Keep reduced dimensions with size 1.</param>
     public Tensor Sum(int[] dims, bool keepDim = false)
     {
+        // Bool masks count their true elements and Int64 sums stay integers, as in PyTorch
+        // (exact through doubles up to 2^53).
+        if (DType is DType.Bool or DType.Int64) return To(DType.Float64).Sum(dims, keepDim).To(DType.Int64);
         DTypes.RequireFloat("Sum", this);
         bool[] reduce = ReducedDims("Sum", dims);
         Tensor result = StridedCopy.ToContiguous(this);
@@ -62,26 +65,45 @@ public partial class Tensor
     public Tensor Mean(int dim, bool keepDim = false) => Mean([dim], keepDim);
 
     /// <summary>
-    /// The variance over the given dimensions (all when null): the mean squared deviation,
-    /// divided by n - 1 when <paramref name="unbiased"/> (PyTorch's default), else by n. As in
-    /// PyTorch, the divisor is never negative: an empty reduction is NaN (0/0), not -0, and so is
-    /// the unbiased variance of one element.
+    /// The variance over the given dimensions (all when null): the sum of squared deviations
+    /// from the mean divided by n − <paramref name="correction"/>, as
+    /// <c>torch.var(dims, correction=…)</c>; without it, n − 1 when <paramref name="unbiased"/>
+    /// (PyTorch's default), else n. As in PyTorch, the divisor is never negative: an empty
+    /// reduction is NaN (0/0), not -0, and so is the unbiased variance of one element.
     /// </summary>
     /// <param name="dims">The dimensions to reduce, or null for all.</param>
-    /// <param name="unbiased">Bessel's correction.</param>
+    /// <param name="unbiased">Bessel's correction (ignored when <paramref name="correction"/> is given).</param>
     /// <param name="keepDim">Keep reduced dimensions with size 1.</param>
-    public Tensor Var(int[]? dims = null, bool unbiased = true, bool keepDim = false)
+    /// <param name="correction">What to subtract from n in the divisor: 0 for the population variance, 1 for the sample variance.</param>
+    public Tensor Var(int[]? dims = null, bool unbiased = true, bool keepDim = false, double? correction = null)
     {
         int[] over = dims ?? AllDims();
+        double subtract = correction ?? (unbiased ? 1 : 0);
+        if (!(subtract >= 0)) throw new ArgumentOutOfRangeException(nameof(correction), correction, $"Var: correction must be 0 or more, got {correction}");
         Tensor deviation = this - Mean(over, keepDim: true);
-        return (deviation * deviation).Sum(over, keepDim) / Math.Max(0, ReducedCount(over) - (unbiased ? 1 : 0));
+        return (deviation * deviation).Sum(over, keepDim) / Math.Max(0, ReducedCount(over) - subtract);
     }
 
-    /// <summary>The standard deviation: the square root of <see cref="Var"/> (NaN for an empty reduction).</summary>
+    /// <summary>The variance over one dimension (see <see cref="Var(int[], bool, bool, double?)"/>).</summary>
+    /// <param name="dim">The dimension to reduce.</param>
+    /// <param name="unbiased">Bessel's correction (ignored when <paramref name="correction"/> is given).</param>
+    /// <param name="keepDim">Keep it with size 1.</param>
+    /// <param name="correction">What to subtract from n in the divisor.</param>
+    public Tensor Var(int dim, bool unbiased = true, bool keepDim = false, double? correction = null) => Var([dim], unbiased, keepDim, correction);
+
+    /// <summary>The standard deviation: the square root of <see cref="Var(int[], bool, bool, double?)"/> (NaN for an empty reduction).</summary>
     /// <param name="dims">The dimensions to reduce, or null for all.</param>
-    /// <param name="unbiased">Bessel's correction.</param>
+    /// <param name="unbiased">Bessel's correction (ignored when <paramref name="correction"/> is given).</param>
     /// <param name="keepDim">Keep reduced dimensions with size 1.</param>
-    public Tensor Std(int[]? dims = null, bool unbiased = true, bool keepDim = false) => Var(dims, unbiased, keepDim).Sqrt();
+    /// <param name="correction">What to subtract from n in the divisor: 0 for the population standard deviation.</param>
+    public Tensor Std(int[]? dims = null, bool unbiased = true, bool keepDim = false, double? correction = null) => Var(dims, unbiased, keepDim, correction).Sqrt();
+
+    /// <summary>The standard deviation over one dimension.</summary>
+    /// <param name="dim">The dimension to reduce.</param>
+    /// <param name="unbiased">Bessel's correction (ignored when <paramref name="correction"/> is given).</param>
+    /// <param name="keepDim">Keep it with size 1.</param>
+    /// <param name="correction">What to subtract from n in the divisor.</param>
+    public Tensor Std(int dim, bool unbiased = true, bool keepDim = false, double? correction = null) => Var([dim], unbiased, keepDim, correction).Sqrt();
 
     /// <summary>
     /// log Σ e^x over the given dimensions, computed stably by subtracting the maximum first;

@@ -222,7 +222,7 @@ public partial class Tensor
         if (dtype == DType) return this;
         Tensor source = StridedCopy.ToContiguous(this);
         Tensor result = FromDoubles(source.ToDoubleArray(), (int[])_shape.Clone(), dtype);
-        if (dtype == DType.Int64 || DType == DType.Int64) return result;
+        if (!DTypes.IsFloat(dtype) || !DTypes.IsFloat(DType)) return result; // indices and masks carry no gradient
         DType original = DType;
         return TensorGraph.Record(result, "To", [this], [], g => [g.To(original)]);
     }

@@ -14,4 +14,11 @@ public enum DType
     /// no arithmetic and never require grad.
     /// </summary>
     Int64,
+
+    /// <summary>
+    /// true or false, one byte each: masks, and what comparisons (<c>Gt</c>, <c>Eq</c>, …) return,
+    /// as PyTorch's <c>torch.bool</c>. Arithmetic with a floating-point tensor treats them as 1 and
+    /// 0 (<c>x * x.Gt(0)</c>); <c>Sum</c> counts the true ones (as an Int64). They never require grad.
+    /// </summary>
+    Bool,
 }

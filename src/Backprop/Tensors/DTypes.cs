@@ -3,19 +3,25 @@ namespace Backprop;
 /// <summary>Checks and names for <see cref="DType"/> that ops share.</summary>
 internal static class DTypes
 {
-    /// <summary>The C# name of the element type: float, double or long.</summary>
+    /// <summary>The C# name of the element type: float, double, long or bool.</summary>
     public static string ClrName(DType dtype) => dtype switch
     {
         DType.Float32 => "float",
         DType.Float64 => "double",
+        DType.Bool => "bool",
         _ => "long",
     };
+
+    /// <summary>Whether <paramref name="dtype"/> holds floating-point numbers (Float32 or Float64).</summary>
+    public static bool IsFloat(DType dtype) => dtype is DType.Float32 or DType.Float64;
 
     /// <summary>Throws unless <paramref name="t"/> holds floating-point numbers.</summary>
     public static void RequireFloat(string op, Tensor t, string argument = "input")
     {
         if (t.DType == DType.Int64)
             throw new ArgumentException($"{op}: {argument} is an Int64 (index) tensor; arithmetic needs Float32 or Float64 (convert with To(DType.Float32))");
+        if (t.DType == DType.Bool)
+            throw new ArgumentException($"{op}: {argument} is a Bool (mask) tensor; this op needs Float32 or Float64 (convert with To(DType.Float32))");
     }
 
     /// <summary>Throws unless both tensors hold the same floating-point type.</summary>

@@ -4,27 +4,50 @@ namespace Backprop;
 
 public partial class Tensor
 {
+    /// <summary>A 1-D float tensor holding a copy of <paramref name="data"/>.</summary>
+    /// <param name="data">The elements.</param>
+    public static Tensor FromArray(float[] data) => FromArrayCore(data, [data?.Length ?? 0]);
+
     /// <summary>A float tensor holding a copy of <paramref name="data"/> in row-major order.</summary>
     /// <param name="data">The elements.</param>
-    /// <param name="shape">The shape; omitted, a 1-D tensor of all the data.</param>
+    /// <param name="shape">The shape; empty (<c>[]</c>) for a zero-dimensional tensor of one element, as <c>torch.tensor(5.0)</c>.</param>
     /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
     public static Tensor FromArray(float[] data, params int[] shape) => FromArrayCore(data, shape);
 
+    /// <summary>A 1-D double tensor holding a copy of <paramref name="data"/>.</summary>
+    /// <param name="data">The elements.</param>
+    public static Tensor FromArray(double[] data) => FromArrayCore(data, [data?.Length ?? 0]);
+
     /// <summary>A double tensor holding a copy of <paramref name="data"/> in row-major order.</summary>
     /// <param name="data">The elements.</param>
-    /// <param name="shape">The shape; omitted, a 1-D tensor of all the data.</param>
+    /// <param name="shape">The shape; empty (<c>[]</c>) for a zero-dimensional tensor of one element.</param>
     /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
     public static Tensor FromArray(double[] data, params int[] shape) => FromArrayCore(data, shape);
 
+    /// <summary>A 1-D Int64 (index) tensor holding a copy of <paramref name="data"/>.</summary>
+    /// <param name="data">The indices.</param>
+    public static Tensor FromArray(long[] data) => FromArrayCore(data, [data?.Length ?? 0]);
+
     /// <summary>An Int64 (index) tensor holding a copy of <paramref name="data"/>.</summary>
     /// <param name="data">The indices.</param>
-    /// <param name="shape">The shape; omitted, a 1-D tensor of all the data.</param>
+    /// <param name="shape">The shape; empty (<c>[]</c>) for a zero-dimensional tensor of one element.</param>
+    /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
     public static Tensor FromArray(long[] data, params int[] shape) => FromArrayCore(data, shape);
+
+    /// <summary>A 1-D Bool tensor (a mask) holding a copy of <paramref name="data"/>.</summary>
+    /// <param name="data">The truth values.</param>
+    public static Tensor FromArray(bool[] data) => FromArrayCore(data, [data?.Length ?? 0]);
+
+    /// <summary>A Bool tensor (a mask) holding a copy of <paramref name="data"/> in row-major order.</summary>
+    /// <param name="data">The truth values.</param>
+    /// <param name="shape">The shape; empty (<c>[]</c>) for a zero-dimensional tensor of one element.</param>
+    /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
+    public static Tensor FromArray(bool[] data, params int[] shape) => FromArrayCore(data, shape);
 
     private static Tensor FromArrayCore<T>(T[] data, int[] shape)
     {
         ArgumentNullException.ThrowIfNull(data);
-        int[] dims = shape.Length == 0 ? [data.Length] : CheckShape("FromArray", shape);
+        int[] dims = CheckShape("FromArray", shape);
         if (ShapeMath.Count(dims) != data.Length)
             throw new ArgumentException($"FromArray: shape {ShapeMath.Format(dims)} holds {ShapeMath.Count(dims)} elements but the data has {data.Length}", nameof(shape));
         return Wrap((T[])data.Clone(), dims);
@@ -90,6 +113,11 @@ public partial class Tensor
         return FromDoubles(values, [count], dtype);
     }
 
+    /// <summary>The numbers 0, 1, …, <paramref name="end"/> − 1, as <c>torch.arange(end)</c> (but Float32 unless <paramref name="dtype"/> says otherwise: PyTorch makes Int64 from integer bounds).</summary>
+    /// <param name="end">The bound, not included.</param>
+    /// <param name="dtype">The element type.</param>
+    public static Tensor Arange(double end, DType dtype = DType.Float32) => Arange(0, end, 1, dtype);
+
     /// <summary><paramref name="steps"/> evenly spaced numbers from <paramref name="start"/> to <paramref name="end"/> inclusive, as <c>torch.linspace</c>.</summary>
     /// <param name="start">The first value.</param>
     /// <param name="end">The last value.</param>
@@ -149,11 +177,12 @@ public partial class Tensor
         return FromDoubles(random.Randn(ShapeMath.Count(dims)), dims, dtype);
     }
 
-    /// <summary>A tensor of <paramref name="dtype"/> from doubles (rounded to float for Float32).</summary>
+    /// <summary>A tensor of <paramref name="dtype"/> from doubles (rounded to float for Float32, truncated for Int64, non-zero is true for Bool).</summary>
     internal static Tensor FromDoubles(double[] values, int[] shape, DType dtype) => dtype switch
     {
         DType.Float64 => Wrap(values, shape),
         DType.Float32 => Wrap(Array.ConvertAll(values, v => (float)v), shape),
+        DType.Bool => Wrap(Array.ConvertAll(values, v => v != 0), shape),
         _ => Wrap(Array.ConvertAll(values, v => (long)v), shape),
     };
 
@@ -164,6 +193,7 @@ public partial class Tensor
         {
             case float[] f: f.AsSpan(_offset, Count).Fill((float)value); break;
             case double[] d: d.AsSpan(_offset, Count).Fill(value); break;
+            case bool[] b: b.AsSpan(_offset, Count).Fill(value != 0); break;
             default: ((long[])StorageArray).AsSpan(_offset, Count).Fill((long)value); break;
         }
     }

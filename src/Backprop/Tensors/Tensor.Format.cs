@@ -30,6 +30,7 @@ public partial class Tensor
     private string FormatNumber(double v)
     {
         if (DType == DType.Int64) return v.ToString("0", CultureInfo.InvariantCulture);
+        if (DType == DType.Bool) return v != 0 ? "True" : "False";
         if (double.IsNaN(v)) return "nan";
         if (double.IsInfinity(v)) return v > 0 ? "inf" : "-inf";
         double magnitude = Math.Abs(v);

@@ -77,7 +77,7 @@ public partial class Tensor
     /// <summary>A new contiguous tensor over <paramref name="storage"/>, which it takes over (no copy).</summary>
     internal static Tensor Wrap(Array storage, int[] shape)
     {
-        DType dtype = storage switch { float[] => DType.Float32, double[] => DType.Float64, _ => DType.Int64 };
+        DType dtype = storage switch { float[] => DType.Float32, double[] => DType.Float64, bool[] => DType.Bool, _ => DType.Int64 };
         return new(new Storage(storage, dtype, pooled: false), shape, ShapeMath.ContiguousStrides(shape), 0);
     }
 
@@ -93,6 +93,7 @@ public partial class Tensor
         {
             DType.Float32 => BufferPool.Rent<float>(count, out pooled),
             DType.Float64 => BufferPool.Rent<double>(count, out pooled),
+            DType.Bool => BufferPool.Rent<bool>(count, out pooled),
             _ => BufferPool.Rent<long>(count, out pooled),
         };
         return new(new Storage(storage, dtype, pooled), shape, ShapeMath.ContiguousStrides(shape), 0);
@@ -107,6 +108,7 @@ public partial class Tensor
         {
             case float[] f: f.AsSpan(0, count).Clear(); break;
             case double[] d: d.AsSpan(0, count).Clear(); break;
+            case bool[] b: b.AsSpan(0, count).Clear(); break;
             default: ((long[])t.StorageArray).AsSpan(0, count).Clear(); break;
         }
         return t;
@@ -120,6 +122,9 @@ public partial class Tensor
 
     /// <summary>The number of elements.</summary>
     public int Count => _count;
+
+    /// <summary>The number of elements, as PyTorch's <c>numel()</c> (the same as <see cref="Count"/>).</summary>
+    public int Numel() => _count;
 
     /// <summary>The element type.</summary>
     public DType DType => _storage.DType;
@@ -138,6 +143,8 @@ public partial class Tensor
                 throw new InvalidOperationException($"RequiresGrad can only be changed on leaf tensors; this one was computed by {GradFn.Name}. Use Detach() to make a leaf.");
             if (value && DType == DType.Int64)
                 throw new InvalidOperationException("RequiresGrad: Int64 tensors hold indices and cannot require grad");
+            if (value && DType == DType.Bool)
+                throw new InvalidOperationException("RequiresGrad: Bool tensors hold masks and cannot require grad");
             _requiresGrad = value;
             // A leaf that learns lives across steps: no scope may release it.
             if (value) KeepBeyondScopes();
@@ -238,12 +245,13 @@ public partial class Tensor
             float[] f => f[_offset],
             double[] d => d[_offset],
             long[] l => l[_offset],
+            bool[] b => b[_offset] ? 1 : 0,
             _ => throw new InvalidOperationException("internal: unknown storage type"),
         };
     }
 
     /// <summary>The elements in row-major order, as a new array of the tensor's own element type.</summary>
-    /// <typeparam name="T"><see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
+    /// <typeparam name="T"><see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>, <see cref="long"/> for <see cref="DType.Int64"/>, <see cref="bool"/> for <see cref="DType.Bool"/>.</typeparam>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> does not match <see cref="DType"/>.</exception>
     public T[] ToArray<T>() where T : unmanaged
     {
@@ -257,7 +265,7 @@ public partial class Tensor
     /// caller keeps and reuses: reading activations every frame (a playground's heatmaps)
     /// without a new array each time.
     /// </summary>
-    /// <typeparam name="T"><see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>, <see cref="long"/> for <see cref="DType.Int64"/>.</typeparam>
+    /// <typeparam name="T"><see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>, <see cref="long"/> for <see cref="DType.Int64"/>, <see cref="bool"/> for <see cref="DType.Bool"/>.</typeparam>
     /// <param name="destination">At least <see cref="Count"/> elements; the rest is left as it is.</param>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> does not match <see cref="DType"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="Count"/>.</exception>
@@ -272,19 +280,21 @@ public partial class Tensor
         else StridedCopy.Copy(source, _offset, _shape, _strides, destination[..count]);
     }
 
-    /// <summary>The elements in row-major order, converted to double.</summary>
+    /// <summary>The elements in row-major order, converted to double (true is 1, false 0).</summary>
     public double[] ToDoubleArray() => DType switch
     {
         DType.Float64 => ToArray<double>(),
         DType.Float32 => Array.ConvertAll(ToArray<float>(), v => (double)v),
+        DType.Bool => Array.ConvertAll(ToArray<bool>(), v => v ? 1.0 : 0.0),
         _ => Array.ConvertAll(ToArray<long>(), v => (double)v),
     };
 
-    /// <summary>The elements in row-major order, converted to float.</summary>
+    /// <summary>The elements in row-major order, converted to float (true is 1, false 0).</summary>
     public float[] ToFloatArray() => DType switch
     {
         DType.Float32 => ToArray<float>(),
         DType.Float64 => Array.ConvertAll(ToArray<double>(), v => (float)v),
+        DType.Bool => Array.ConvertAll(ToArray<bool>(), v => v ? 1f : 0f),
         _ => Array.ConvertAll(ToArray<long>(), v => (float)v),
     };
 

@@ -80,10 +80,7 @@ public static class Evaluation
             return (hinge, right);
         }
         double ce = Losses.CrossEntropy(output, labels).Item();
-        long[] predicted = output.Argmax(1).ToArray<long>();
-        long hits = 0;
-        for (int i = 0; i < truth.Length; i++) hits += predicted[i] == truth[i] ? 1 : 0;
-        return (ce, hits);
+        return (ce, Metrics.Correct(output, labels));
     }
 
     /// <summary>Labels 0/1 as hinge targets -1/+1, shaped [N, 1].</summary>

@@ -5,7 +5,7 @@ namespace Backprop.Tests.Tensors;
 /// <summary>Forward values against closed forms and naive loops, and the errors ops raise.</summary>
 public class OpValueTests
 {
-    private static Tensor D(double[] values, params int[] shape) => Tensor.FromArray(values, shape);
+    private static Tensor D(double[] values, params int[] shape) => shape.Length == 0 ? Tensor.FromArray(values) : Tensor.FromArray(values, shape);
 
     [Fact]
     public void BroadcastingFollowsNumpy()
@@ -176,7 +176,7 @@ public class OpValueTests
     {
         // The mask is drawn in one pass; it must be the numbers (Rand > p) / (1 - p) gives.
         Tensor x = Tensor.Randn(new NumpyRandom(7), [64, 33], dtype);
-        Tensor expected = x * (Tensor.Rand(new NumpyRandom(2), [64, 33], dtype).Gt(p) / (1 - p));
+        Tensor expected = x * (Tensor.Rand(new NumpyRandom(2), [64, 33], dtype).Gt(p).To(dtype) / (1 - p));
         Assert.Equal(expected.ToDoubleArray(), x.Dropout(p, new NumpyRandom(2)).ToDoubleArray());
     }
 }
