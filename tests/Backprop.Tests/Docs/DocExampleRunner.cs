@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace Backprop.Tests.Docs;
 
 /// <summary>Compiles a <see cref="DocExample"/> as a console program against this build of Backprop and runs it in-process.</summary>
-public static class DocExampleRunner
+public static partial class DocExampleRunner
 {
     // The implicit usings of an SDK console project, as a reader's project would have them.
     private const string GlobalUsings = """
@@ -44,7 +44,12 @@ public static class DocExampleRunner
         string[] lines = example.Code.Split('\n');
         int usings = 0;
         while (usings < lines.Length && (lines[usings].StartsWith("using ") && lines[usings].TrimEnd().EndsWith(';') && !lines[usings].Contains('(') || lines[usings].Trim().Length == 0)) usings++;
-        string source = string.Join('\n', lines[..usings]) + "\n" + example.Prelude + "\n" + string.Join('\n', lines[usings..]) + "\n" + example.Check + CheckHelper;
+        // A program may end with type declarations (a Module subclass); top-level statements,
+        // the check among them, must come before those.
+        int types = usings;
+        while (types < lines.Length && !TypeDeclaration().IsMatch(lines[types])) types++;
+        string source = string.Join('\n', lines[..usings]) + "\n" + example.Prelude + "\n" + string.Join('\n', lines[usings..types]) + "\n" + example.Check + CheckHelper
+            + "\n" + string.Join('\n', lines[types..]);
 
         var options = new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable);
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
@@ -82,4 +87,7 @@ public static class DocExampleRunner
         }
         return output.ToString();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^((public|internal|sealed|abstract|static|partial|file)\s+)*(class|record|struct|interface|enum)\s")]
+    private static partial System.Text.RegularExpressions.Regex TypeDeclaration();
 }
