@@ -54,6 +54,15 @@ public static class Autograd
     public static AutogradScope DetectAnomaly() => AutogradScope.Set(Current, AutogradModes.AnomalyDetection, true);
 
     /// <summary>
+    /// Queues <paramref name="callback"/> to run once, when the backward pass running on this
+    /// thread has put every gradient in place (PyTorch's <c>queue_callback</c>; distributed
+    /// training waits for its last all-reduce there). Call it from a hook during the pass.
+    /// </summary>
+    /// <param name="callback">What to run.</param>
+    /// <exception cref="InvalidOperationException">No backward pass is running on this thread.</exception>
+    public static void QueueCallback(Action callback) => TensorGraph.QueueCallback(callback);
+
+    /// <summary>
     /// The gradients of <paramref name="outputs"/> with respect to <paramref name="inputs"/>,
     /// returned rather than accumulated into <see cref="Tensor.Grad"/> (which stays untouched).
     /// </summary>

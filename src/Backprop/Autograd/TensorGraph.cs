@@ -26,6 +26,10 @@ internal static class TensorGraph
     // then gets its own).
     [ThreadStatic] private static Stack<Tensor>? _stack;
 
+    // Callbacks queued (Autograd.QueueCallback) during the pass running on this thread; each
+    // pass keeps its own, so a nested pass does not run its caller's.
+    [ThreadStatic] private static List<Action>? _callbacks;
+
     /// <summary>
     /// Attaches a backward rule to <paramref name="output"/> when grad mode is on and any input
     /// requires grad, and in anomaly mode checks the output for NaN and infinity.
@@ -92,6 +96,9 @@ internal static class TensorGraph
         _stack = null; // a nested pass (from a hook, say) makes its own
         bool completed = false;
         bool? outerRecording = RecordingDuringBackward;
+        List<Action>? outerCallbacks = _callbacks;
+        List<Action>? callbacks = null;
+        _callbacks = null;
         // Read once per pass (an AsyncLocal lookup), not once per gradient.
         bool anomaly = Autograd.IsAnomalyDetectionEnabled;
         try
@@ -128,7 +135,11 @@ internal static class TensorGraph
                 GradFn? fn = tensor.GradFn;
                 if (fn is null)
                 {
-                    if (wanted is null) AccumulateIntoLeaf(tensor, grad, createGraph, pass);
+                    if (wanted is null)
+                    {
+                        AccumulateIntoLeaf(tensor, grad, createGraph, pass);
+                        if (tensor.AccumulateHooks.Count > 0) RunAccumulateHooks(tensor, pass);
+                    }
                     continue;
                 }
 
@@ -164,8 +175,37 @@ internal static class TensorGraph
             stack.Clear();
             _stack = stack;
             pass?.Dispose();
+            callbacks = _callbacks;
+            _callbacks = outerCallbacks;
+        }
+        // After the pass's scope is gone, so what a callback makes is the caller's (as a leaf's gradient is).
+        if (completed && callbacks is not null)
+        {
+            for (int i = 0; i < callbacks.Count; i++) callbacks[i]();
         }
         return results;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="callback"/> to run once the backward pass running on this thread
+    /// has finished (successfully), after every gradient is in place.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No backward pass is running on this thread.</exception>
+    public static void QueueCallback(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        if (RecordingDuringBackward is null)
+            throw new InvalidOperationException("Autograd.QueueCallback: no backward pass is running on this thread (call it from a hook)");
+        (_callbacks ??= []).Add(callback);
+    }
+
+    /// <summary>Runs a leaf's post-accumulate hooks outside the pass's scope (a hook may keep what it makes).</summary>
+    private static void RunAccumulateHooks(Tensor leaf, TensorScope? pass)
+    {
+        using (TensorScope.Switch(pass is null ? TensorScope.Current : pass.Outer))
+        {
+            foreach (Action<Tensor> hook in leaf.AccumulateHooks.ToArray()) hook(leaf);
+        }
     }
 
     private static Tensor[] Seeds(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor>? gradOutputs)

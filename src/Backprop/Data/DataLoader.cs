@@ -1,4 +1,5 @@
 using System.Collections;
+using Backprop.Distributed;
 using Backprop.Random;
 
 namespace Backprop.Data;
@@ -46,6 +47,28 @@ public sealed class DataLoader : IEnumerable<Batch>
         _random = shuffle ? new NumpyRandom(seed) : null;
     }
 
+    /// <summary>
+    /// A loader over this rank's shard of <paramref name="dataset"/> in data-parallel training:
+    /// each epoch visits <paramref name="sampler"/>'s <see cref="DistributedSampler.Indices"/>
+    /// (set its epoch before enumerating; the training task does).
+    /// </summary>
+    /// <param name="dataset">The examples (the whole set, the same on every rank).</param>
+    /// <param name="batchSize">The number of examples per batch on this rank, at least 1.</param>
+    /// <param name="sampler">Which examples this rank sees.</param>
+    /// <param name="dropLast">Whether to leave out an incomplete last batch.</param>
+    /// <exception cref="ArgumentException">The sampler was made for a data set of another size.</exception>
+    public DataLoader(Dataset dataset, int batchSize, DistributedSampler sampler, bool dropLast = false)
+        : this(dataset, batchSize, shuffle: false, seed: 0, dropLast)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        if (sampler.DatasetCount != dataset.Count)
+            throw new ArgumentException($"DataLoader: the sampler was made for {sampler.DatasetCount} examples, the data set has {dataset.Count}", nameof(sampler));
+        Sampler = sampler;
+    }
+
+    /// <summary>The sampler that chooses this rank's examples, or null (the loader visits the whole set).</summary>
+    public DistributedSampler? Sampler { get; }
+
     /// <summary>The examples the batches come from.</summary>
     public Dataset Dataset { get; }
 
@@ -59,7 +82,10 @@ public sealed class DataLoader : IEnumerable<Batch>
     public bool DropLast { get; }
 
     /// <summary>The number of batches in each epoch.</summary>
-    public int BatchCount => DropLast ? Dataset.Count / BatchSize : (int)(((long)Dataset.Count + BatchSize - 1) / BatchSize);
+    public int BatchCount => DropLast ? Examples / BatchSize : (int)(((long)Examples + BatchSize - 1) / BatchSize);
+
+    /// <summary>The examples an epoch visits: the whole set, or the sampler's share.</summary>
+    private int Examples => Sampler?.Count ?? Dataset.Count;
 
     /// <summary>
     /// Starts an epoch: with shuffling, draws its order now; then yields <see cref="BatchCount"/>
@@ -67,7 +93,7 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// </summary>
     public IEnumerator<Batch> GetEnumerator()
     {
-        int[]? order = _random is null ? null : Dataset.Permutation(_random, Dataset.Count);
+        int[]? order = Sampler is not null ? Sampler.Indices() : _random is null ? null : Dataset.Permutation(_random, Dataset.Count);
         return Batches(order);
     }
 
@@ -80,7 +106,7 @@ public sealed class DataLoader : IEnumerable<Batch>
         for (int b = 0; b < batches; b++)
         {
             int start = b * BatchSize;
-            int size = Math.Min(BatchSize, Dataset.Count - start);
+            int size = Math.Min(BatchSize, Examples - start);
             // From the buffer pool: inside a Tensor.Scope() (a training step that fetches its
             // batch in its scope), the batch's memory is reused by the next one.
             Tensor features = Tensor.Uninitialized(DType.Float32, [size, width]);

@@ -14,7 +14,8 @@ public sealed class Mlp : Sequential
     /// <param name="activation">The activation between layers.</param>
     /// <param name="random">The generator for the initial weights.</param>
     /// <param name="dropout">Dropout probability after each activation (0 for none).</param>
-    public Mlp(IReadOnlyList<int> sizes, ActivationKind activation, NumpyRandom random, double dropout = 0)
+    /// <param name="dtype">The element type of the weights (float64 for exact comparisons).</param>
+    public Mlp(IReadOnlyList<int> sizes, ActivationKind activation, NumpyRandom random, double dropout = 0, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(sizes);
         if (sizes.Count < 2) throw new ArgumentException($"Mlp: need at least an input and an output size, got [{string.Join(",", sizes)}]", nameof(sizes));
@@ -24,7 +25,7 @@ public sealed class Mlp : Sequential
         Dropout = dropout;
         for (int i = 0; i + 1 < sizes.Count; i++)
         {
-            Add(new Linear(sizes[i], sizes[i + 1], random));
+            Add(new Linear(sizes[i], sizes[i + 1], random, dtype: dtype));
             if (i + 2 < sizes.Count)
             {
                 Add(new Activation(activation));

@@ -44,6 +44,34 @@ public sealed class ModuleTrainingTask : TrainingTask
         _parameters = [.. model.Parameters()];
     }
 
+    /// <summary>
+    /// Sets up the task over a loader of one's own: in data-parallel training, a loader with a
+    /// <see cref="Distributed.DistributedSampler"/> (whose epoch the task sets before each epoch)
+    /// and a model wrapped in <see cref="Distributed.DistributedDataParallel"/>.
+    /// </summary>
+    /// <param name="model">The model to train.</param>
+    /// <param name="optimizer">The optimizer over the model's parameters.</param>
+    /// <param name="loader">The training batches; evaluation scores its whole <see cref="DataLoader.Dataset"/>.</param>
+    /// <param name="test">The test examples scored after each epoch, or null.</param>
+    /// <param name="loss">The loss of a batch's outputs against its labels; null for <see cref="Losses.CrossEntropy"/>.</param>
+    public ModuleTrainingTask(Module model, Optimizer optimizer, DataLoader loader, Dataset? test, Func<Tensor, Tensor, Tensor>? loss = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        _loader = loader ?? throw new ArgumentNullException(nameof(loader));
+        _train = loader.Dataset;
+        _test = test;
+        _loss = loss ?? ((output, labels) => Losses.CrossEntropy(output, labels));
+        _parameters = [.. model.Parameters()];
+    }
+
+    /// <summary>
+    /// Turns this rank's batch loss into the loss the step reports and checks, or null to keep
+    /// it: data-parallel training averages it over the ranks, so that every rank sees the same
+    /// number and all stop together if it is not finite.
+    /// </summary>
+    public Func<double, double>? ReduceLoss { get; init; }
+
     /// <summary>A schedule stepped after every update, or null.</summary>
     public LearningRateSchedule? Schedule { get; init; }
 
@@ -83,6 +111,7 @@ public sealed class ModuleTrainingTask : TrainingTask
     public override void BeginEpoch(int epoch)
     {
         _model.Train();
+        _loader.Sampler?.SetEpoch(epoch);
         _batches?.Dispose();
         _batches = _loader.GetEnumerator();
     }
@@ -103,7 +132,8 @@ public sealed class ModuleTrainingTask : TrainingTask
         loss.Backward();
         _recording = GradientFlow is not null && globalStep % Math.Max(1, GradientFlowEvery) == 0;
         if (_recording) GradientFlow!.RecordGradients(globalStep);
-        return loss.Item();
+        double value = loss.Item();
+        return ReduceLoss is null ? value : ReduceLoss(value);
     }
 
     /// <inheritdoc/>
