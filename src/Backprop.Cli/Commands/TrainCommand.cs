@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Backprop.Cli.Training;
+using Backprop.Distributed;
 using Backprop.IO;
 using Backprop.NN;
 using Backprop.Plots;
@@ -50,13 +51,16 @@ public static class TrainCommand
         var augment = new Option<bool>("--augment") { Description = "Shift each training image by up to ±2 pixels at random (seeded; square images such as mnist)" };
         var gradFlow = NumberOptions.Int("--gradflow", "Record gradient-flow statistics every N steps and write gradflow.csv and pictures (tensor engine; 0: off)", 0, 0);
         gradFlow.HelpName = "N";
+        var distributed = new Option<bool>("--distributed") { Description = "Data-parallel training over MPI: run under mpirun -np N; each rank trains on its shard with --batch-size examples per step, rank 0 prints and saves (tensor engine)" };
+        var bucketMb = NumberOptions.OptionalDouble("--bucket-mb", "All-reduce bucket size in MiB for --distributed (default 25, as PyTorch)", 0, 1 << 20, minExclusive: true);
+        var peerTimeout = NumberOptions.OptionalDouble("--peer-timeout", "Seconds a --distributed rank waits for the others in a collective before it aborts the job (default 60)", 0, 86400, minExclusive: true);
         Option<bool> noMemoryCheck = MemoryCheck.CreateOption();
         Option<int> maxData = DataLimitOption.Create();
 
         var command = new Command("train", "Train an MLP or a CNN and write the model, its metrics and pictures")
         {
             data, engine, hidden, activation, optimizer, lr, epochs, batchSize, seed, output, force, testFraction, dropout, schedule, gradFlow, noMemoryCheck, maxData,
-            modelKind, channels, augment,
+            modelKind, channels, augment, distributed, bucketMb, peerTimeout,
         };
         command.SetAction(parsed =>
         {
@@ -68,6 +72,9 @@ public static class TrainCommand
             if (!cnn && parsed.GetValue(channels) is not null) throw new UsageException("--channels sets the CNN's widths; add --model cnn");
             if (cnn && parsed.GetValue(dropout) is > 0) throw new UsageException("--dropout applies to the MLP's hidden layers; the CNN has none");
             if (scalar && parsed.GetValue(augment)) throw new UsageException("--augment works with the tensor engine only");
+            if (scalar && parsed.GetValue(distributed)) throw new UsageException("--distributed works with the tensor engine only");
+            if (!parsed.GetValue(distributed) && parsed.GetValue(bucketMb) is not null) throw new UsageException("--bucket-mb sets the all-reduce buckets of --distributed; add --distributed");
+            if (!parsed.GetValue(distributed) && parsed.GetValue(peerTimeout) is not null) throw new UsageException("--peer-timeout applies to --distributed runs; add --distributed");
             if (scalar)
             {
                 // The scalar engine is micrograd's demo: plain SGD, no dropout, its own rate decay.
@@ -96,8 +103,11 @@ public static class TrainCommand
                 parsed.GetValue(maxData),
                 cnn ? "cnn" : "mlp",
                 parsed.GetValue(channels) is string c ? ParseHidden(c, "--channels") : null,
-                parsed.GetValue(augment));
-            return Run(console, options);
+                parsed.GetValue(augment),
+                parsed.GetValue(distributed),
+                parsed.GetValue(bucketMb),
+                parsed.GetValue(peerTimeout));
+            return options.Distributed ? DistributedTraining.Run(console, options) : Run(console, options);
         });
         return command;
     }
@@ -105,10 +115,13 @@ public static class TrainCommand
     /// <summary>Trains as <paramref name="options"/> say and writes the results.</summary>
     /// <param name="console">Where progress and results go.</param>
     /// <param name="options">What to do.</param>
+    /// <param name="communicator">The ranks of a data-parallel run (<see cref="DistributedTraining"/>), or null: then only rank 0 prints and writes.</param>
     /// <returns>0; or 128 + the signal's number after Ctrl+C, SIGTERM or SIGHUP.</returns>
     /// <exception cref="CommandFailedException">The loss stopped being finite (after the last finite weights are saved).</exception>
-    public static int Run(IAnsiConsole console, TrainOptions options)
+    public static int Run(IAnsiConsole console, TrainOptions options, ICommunicator? communicator = null)
     {
+        bool root = communicator is null || communicator.Rank == 0;
+        if (!root) console = DistributedTraining.Silent;
         if (options.Epochs < 1) throw new UsageException($"--epochs must be at least 1, got {options.Epochs}");
         if (options.BatchSize < 0) throw new UsageException($"--batch-size must be 0 (whole set) or more, got {options.BatchSize}");
         if (options.GradFlowEvery < 0) throw new UsageException($"--gradflow must be 0 (off) or a number of steps, got {options.GradFlowEvery}");
@@ -130,35 +143,41 @@ public static class TrainCommand
         {
             MemoryCheck.Require(TrainingMemory.Estimate(options, data, sizes), $"training an MLP of {ConsoleText.Printable(string.Join("-", sizes), 80)}", !options.CheckMemory);
         }
-        string folder = RunFolder.Prepare(options.Out, data.ShortName, options.Force, DateTime.Now);
+        string folder = communicator is null
+            ? RunFolder.Prepare(options.Out, data.ShortName, options.Force, DateTime.Now)
+            : DistributedTraining.PrepareFolder(communicator, () => RunFolder.Prepare(options.Out, data.ShortName, options.Force, DateTime.Now));
         console.WriteLine($"data: {ConsoleText.Printable(data.Name)}: {data.Train.Count} training examples{(data.Test is null ? "" : $", {data.Test.Count} test examples")}, {data.Train.FeatureCount} features, {TrainSetup.Classes(data)} classes");
         console.WriteLine($"output: {ConsoleText.Printable(folder)}");
 
-        TrainSetup.Setup setup = TrainSetup.Create(options, data);
+        TrainSetup.Setup setup = TrainSetup.Create(options, data, communicator);
         var trainer = new Trainer(setup.Task, options.Epochs);
         TrainingResult result;
         int signalExit;
         string? signalName;
         using (var signals = new ShutdownSignals())
+        using (DistributedTraining.Stop? stop = communicator is null ? null : new DistributedTraining.Stop(communicator, signals, trainer))
         {
+            CancellationToken cancel = stop?.Token ?? signals.Token;
             if (console.Profile.Capabilities.Interactive)
             {
                 TrainingResult? live = null;
                 console.Progress().AutoClear(false).Columns(LiveTrainingProgress.Columns()).Start(context =>
                 {
                     LiveTrainingProgress.Attach(trainer, context);
-                    live = trainer.Run(signals.Token);
+                    live = trainer.Run(cancel);
                 });
                 result = live!;
             }
             else
             {
                 PlainTrainingProgress.Attach(trainer, console);
-                result = trainer.Run(signals.Token);
+                result = trainer.Run(cancel);
             }
-            signalExit = signals.ExitCode;
-            signalName = signals.Name;
+            signalExit = stop?.ExitCode ?? signals.ExitCode;
+            signalName = stop?.Name ?? signals.Name;
         }
+        setup.Distributed?.Dispose();
+        if (!root) return result.Outcome switch { TrainingOutcome.Cancelled => signalExit == 0 ? Interrupted : signalExit, TrainingOutcome.Diverged => 1, _ => 0 };
 
         Module model = setup.Model();
         WriteOutputs(console, options, data, folder, model, result, setup);
@@ -213,6 +232,13 @@ public static class TrainCommand
             foreach (string file in files) console.WriteLine($"wrote {ConsoleText.Printable(file)}");
             console.WriteLine($"gradient flow: {verdict}");
             setup.GradFlow.Dispose();
+        }
+        if (setup.Distributed is DistributedDataParallel ddp)
+        {
+            string timelinePath = Path.Combine(folder, "timeline.csv");
+            TimelineCsv.Write(timelinePath, ddp.Timeline);
+            console.WriteLine($"wrote {ConsoleText.Printable(timelinePath)}");
+            console.WriteLine(TimelineCsv.Summary(ddp, options.BatchSize));
         }
         if (data.IsPlanar && model is Mlp mlp)
         {

@@ -15,7 +15,7 @@ public static class RunFolder
     public static readonly string[] Outputs =
     [
         "model.safetensors", "metrics.csv", "loss.png", "decision-boundary.png",
-        "gradflow.csv", "gradflow-bars.png", "gradflow-histograms.png", "gradflow-updates.png",
+        "gradflow.csv", "gradflow-bars.png", "gradflow-histograms.png", "gradflow-updates.png", "timeline.csv",
     ];
 
     /// <summary>

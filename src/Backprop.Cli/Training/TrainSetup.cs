@@ -1,6 +1,7 @@
 using Backprop.Cli.Commands;
 using Backprop.Data;
 using Backprop.Diagnostics;
+using Backprop.Distributed;
 using Backprop.NN;
 using Backprop.Optim;
 using Backprop.Random;
@@ -15,7 +16,8 @@ public static class TrainSetup
     /// <param name="Task">What the <see cref="Trainer"/> steps.</param>
     /// <param name="Model">The trained model (an <see cref="Mlp"/> or a <see cref="Cnn"/>), once the run ends (the scalar engine's is converted to a tensor MLP).</param>
     /// <param name="GradFlow">The gradient-flow recorder, or null.</param>
-    public sealed record Setup(TrainingTask Task, Func<Module> Model, GradientFlowRecorder? GradFlow);
+    /// <param name="Distributed">The data-parallel wrapper of the model in a <c>--distributed</c> run, or null.</param>
+    public sealed record Setup(TrainingTask Task, Func<Module> Model, GradientFlowRecorder? GradFlow, DistributedDataParallel? Distributed = null);
 
     /// <summary>The number of outputs a model needs for <paramref name="data"/>: one per class seen in either split.</summary>
     /// <param name="data">The data.</param>
@@ -42,7 +44,8 @@ public static class TrainSetup
     /// <summary>Builds the model, its optimizer and schedule, and the task.</summary>
     /// <param name="options">The options (already validated).</param>
     /// <param name="data">The data.</param>
-    public static Setup Create(TrainOptions options, DataSource data)
+    /// <param name="communicator">The ranks of a <c>--distributed</c> run (the model is wrapped in <see cref="DistributedDataParallel"/>, each rank trains on its <see cref="DistributedSampler"/> shard), or null.</param>
+    public static Setup Create(TrainOptions options, DataSource data, ICommunicator? communicator = null)
     {
         var random = new NumpyRandom(options.Seed);
         if (options.Engine == "scalar")
@@ -54,17 +57,22 @@ public static class TrainSetup
             ? new Cnn(ImageSize(data), options.Channels ?? TrainOptions.DefaultChannels, Classes(data), random)
             : new Mlp(Sizes(options, data), options.Activation, random, options.Dropout);
         Optimizer optimizer = CreateOptimizer(options.Optimizer, model.Parameters(), options.LearningRate);
-        int batchSize = options.BatchSize <= 0 ? data.Train.Count : options.BatchSize;
-        int stepsPerEpoch = (int)(((long)data.Train.Count + batchSize - 1) / batchSize);
+        DistributedDataParallel? ddp = communicator is null ? null
+            : new DistributedDataParallel(model, communicator, (long)((options.BucketMegabytes ?? 25) * (1 << 20))) { RecordTimeline = communicator.Rank == 0 };
+        DataLoader loader = communicator is null
+            ? new DataLoader(data.Train, options.BatchSize <= 0 ? data.Train.Count : options.BatchSize, shuffle: true, seed: options.Seed + 1)
+            : new DataLoader(data.Train, options.BatchSize <= 0 ? data.Train.Count : options.BatchSize, new DistributedSampler(data.Train.Count, communicator, seed: options.Seed + 1));
+        int stepsPerEpoch = loader.BatchCount;
         GradientFlowRecorder? gradFlow = options.GradFlowEvery > 0 ? GradientFlow.Attach(model) : null;
-        var task = new ModuleTrainingTask(model, optimizer, data.Train, data.Test, batchSize, options.Seed + 1)
+        var task = new ModuleTrainingTask((Module?)ddp ?? model, optimizer, loader, data.Test)
         {
+            ReduceLoss = communicator is null ? null : loss => communicator.AllReduce(loss, ReduceOp.Mean),
             Schedule = options.Schedule == "cosine" ? new CosineSchedule(optimizer, options.Epochs * stepsPerEpoch) : null,
             GradientFlow = gradFlow,
             GradientFlowEvery = Math.Max(1, options.GradFlowEvery),
             Augment = options.Augment ? new RandomShift(ImageSize(data), 2, new NumpyRandom(options.Seed + 2)).Apply : null,
         };
-        return new Setup(task, () => model, gradFlow);
+        return new Setup(task, () => model, gradFlow, ddp);
     }
 
     /// <summary>The optimizer named on the command line, with PyTorch's default rates (SGD: 0.1 with momentum 0.9).</summary>

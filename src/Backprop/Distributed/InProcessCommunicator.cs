@@ -90,7 +90,7 @@ public sealed class InProcessCommunicator : ICommunicator
     /// <inheritdoc/>
     public void AllGather(ReadOnlySpan<double> send, Span<double> receive)
     {
-        Reduction.CheckGather(send.Length, receive.Length, Size);
+        CollectiveChecks.CheckGather(send.Length, receive.Length, Size);
         _group.Slots[Rank] = send.ToArray();
         Meet("all-gather");
         for (int r = 0; r < Size; r++) Slot<double>(r, send.Length, "all-gather").CopyTo(receive.Slice(r * send.Length, send.Length));

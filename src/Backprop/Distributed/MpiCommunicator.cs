@@ -72,14 +72,14 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     public void AllReduce(Span<float> data, ReduceOp op)
     {
         fixed (float* p = data) Reduce(p, data.Length, MpiNative.Float, op, "float32");
-        if (op == ReduceOp.Mean) Reduction.Divide(data, Size);
+        if (op == ReduceOp.Mean) CollectiveChecks.Divide(data, Size);
     }
 
     /// <inheritdoc/>
     public void AllReduce(Span<double> data, ReduceOp op)
     {
         fixed (double* p = data) Reduce(p, data.Length, MpiNative.Double, op, "float64");
-        if (op == ReduceOp.Mean) Reduction.Divide(data, Size);
+        if (op == ReduceOp.Mean) CollectiveChecks.Divide(data, Size);
     }
 
     /// <inheritdoc/>
@@ -103,7 +103,7 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     /// <inheritdoc/>
     public void AllGather(ReadOnlySpan<double> send, Span<double> receive)
     {
-        Reduction.CheckGather(send.Length, receive.Length, Size);
+        CollectiveChecks.CheckGather(send.Length, receive.Length, Size);
         fixed (double* s = send)
         fixed (double* r = receive)
         {

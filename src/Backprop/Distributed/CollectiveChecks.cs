@@ -1,7 +1,7 @@
 namespace Backprop.Distributed;
 
 /// <summary>What the communicators share: the mean's division and the checks of gather sizes.</summary>
-internal static class Reduction
+internal static class CollectiveChecks
 {
     /// <summary>Divides a sum by the number of ranks (the mean), the same way in every communicator.</summary>
     public static void Divide(Span<float> data, int size)
