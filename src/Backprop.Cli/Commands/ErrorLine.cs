@@ -27,7 +27,8 @@ public static partial class ErrorLine
         {
             OutOfMemoryException or InsufficientExecutionStackException => "out of memory: ",
             IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException
-                or CommandFailedException or UsageException or FormatException or NotSupportedException or IndexOutOfRangeException => "",
+                or CommandFailedException or UsageException or FormatException or NotSupportedException or IndexOutOfRangeException
+                or Backprop.Distributed.CommunicatorException => "",
             _ => $"internal error ({e.GetType().Name}): ",
         };
         if (message.Length == 0) message = e.GetType().Name;

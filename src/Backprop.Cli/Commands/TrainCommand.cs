@@ -177,11 +177,17 @@ public static class TrainCommand
             signalName = stop?.Name ?? signals.Name;
         }
         setup.Distributed?.Dispose();
-        if (!root) return result.Outcome switch { TrainingOutcome.Cancelled => signalExit == 0 ? Interrupted : signalExit, TrainingOutcome.Diverged => 1, _ => 0 };
+        if (!root)
+        {
+            // Wait until rank 0 has written everything: mpirun ends the job when a rank exits non-zero.
+            communicator!.Barrier();
+            return result.Outcome switch { TrainingOutcome.Cancelled => signalExit == 0 ? Interrupted : signalExit, TrainingOutcome.Diverged => 1, _ => 0 };
+        }
 
         Module model = setup.Model();
         WriteOutputs(console, options, data, folder, model, result, setup);
         PrintSummary(console, result);
+        communicator?.Barrier(); // the other ranks wait for these outputs before they exit
         switch (result.Outcome)
         {
             case TrainingOutcome.Cancelled:
