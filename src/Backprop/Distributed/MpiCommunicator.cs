@@ -173,7 +173,7 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         }
     }
 
-    /// <summary>Tests a started operation until it completes: spinning for the first millisecond, then sleeping a millisecond between tests.</summary>
+    /// <summary>Tests a started operation until it completes: spinning (and yielding) for the first 100 ms, then sleeping a millisecond between tests.</summary>
     private void Wait(nint request, string what)
     {
         long begin = Stopwatch.GetTimestamp();
@@ -186,7 +186,10 @@ public sealed unsafe class MpiCommunicator : ICommunicator
             TimeSpan waited = Stopwatch.GetElapsedTime(begin);
             if (waited > Timeout)
                 throw new CommunicatorException($"MPI rank {Rank}: {what} got no answer from the other ranks within {Timeout.TotalSeconds:0.#} s (a rank failed or stalled)");
-            if (waited.TotalMilliseconds < 1) spin.SpinOnce(sleep1Threshold: -1);
+            // A non-blocking collective advances only inside MPI calls (Open MPI has no progress
+            // thread), so test often: a sleep between the rounds of a ring would cost a time slice
+            // each. After 100 ms the peers are busy elsewhere (an evaluation, a checkpoint): doze.
+            if (waited.TotalMilliseconds < 100) spin.SpinOnce(sleep1Threshold: -1);
             else Thread.Sleep(1);
         }
     }

@@ -3,6 +3,7 @@ using Backprop.Cli.Commands;
 using Backprop.Cli.Training;
 using Backprop.Distributed;
 using Backprop.NN;
+using Backprop.Tests.Support;
 using Spectre.Console;
 
 namespace Backprop.Tests.Distributed;
@@ -49,9 +50,23 @@ public sealed class MpiTrainingTests : IDisposable
     }
 
     [Fact]
+    public async Task TheReadmesMpirunCommandTrainsOnTwoRanks()
+    {
+        string readme = File.ReadAllText(Path.Combine(Reference.RepositoryRoot, "README.md"));
+        System.Text.RegularExpressions.Match command = System.Text.RegularExpressions.Regex.Match(readme, @"\nmpirun -np 2 dotnet \S+backprop\.dll (train [^\n#]*)");
+        Assert.True(command.Success, "README.md has no `mpirun -np 2 dotnet …backprop.dll train …` command");
+        string[] args = command.Groups[1].Value.Trim().Split(' ');
+        args[Array.IndexOf(args, "--out") + 1] = Path.Combine(_dir, "readme");
+        using Mpirun job = Mpirun.Start(2, args);
+        Assert.True(await job.WaitAsync(Limit) == 0, $"{job.Out}\n{job.Err}");
+        Assert.Contains("epoch 2/2", job.Out);
+        Assert.True(File.Exists(Path.Combine(_dir, "readme", "model.safetensors")));
+    }
+
+    [Fact]
     public void WithoutMpirunTheRunStopsWithOneLine()
     {
-        (int code, _, string err) = Support.Cli.Run("train", "--data", "moons", "--distributed", "--out", Path.Combine(_dir, "alone"));
+        (int code, _, string err) = Backprop.Tests.Support.Cli.Run("train", "--data", "moons", "--distributed", "--out", Path.Combine(_dir, "alone"));
         Assert.Equal(1, code);
         Assert.Equal("backprop: --distributed: MPI: this process was not started by mpirun (OMPI_COMM_WORLD_SIZE is not set); start the ranks with: mpirun -np N <command>", err.TrimEnd());
         Assert.False(Directory.Exists(Path.Combine(_dir, "alone")));
