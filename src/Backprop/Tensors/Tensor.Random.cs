@@ -47,4 +47,14 @@ public partial class Tensor
     /// <summary>Standard normal numbers from <see cref="DefaultGenerator"/>, as <c>torch.randn</c>.</summary>
     /// <param name="shape">The shape.</param>
     public static Tensor Randn(params int[] shape) => Randn(DefaultGenerator, shape, DType.Float32);
+
+    /// <summary>Uniform numbers in [0, 1) from <see cref="DefaultGenerator"/>, of the given type.</summary>
+    /// <param name="shape">The shape.</param>
+    /// <param name="dtype">The element type.</param>
+    public static Tensor Rand(int[] shape, DType dtype) => Rand(DefaultGenerator, shape, dtype);
+
+    /// <summary>Standard normal numbers from <see cref="DefaultGenerator"/>, of the given type (<c>torch.randn(2, 3, dtype=torch.float64)</c>).</summary>
+    /// <param name="shape">The shape.</param>
+    /// <param name="dtype">The element type.</param>
+    public static Tensor Randn(int[] shape, DType dtype) => Randn(DefaultGenerator, shape, dtype);
 }

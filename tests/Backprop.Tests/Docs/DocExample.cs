@@ -11,7 +11,8 @@ namespace Backprop.Tests.Docs;
 /// An HTML comment right before the block, <c>&lt;!-- example-prelude ... --&gt;</c>, holds code
 /// that runs first (the variables a fragment assumes, such as <c>model</c>); one right after it,
 /// <c>&lt;!-- example-check ... --&gt;</c>, holds code that runs last and may call
-/// <c>Check(condition, "what")</c>. Readers of the rendered page see neither.
+/// <c>Check(condition, "what")</c>. Readers of the rendered page see neither. Preludes are kept out of
+/// the documents (a test says so): every block is a program a reader can copy as it is.
 /// </para>
 /// <para>
 /// A <c>Console.WriteLine(...)</c> line whose comment shows a result is an expectation: the

@@ -41,6 +41,14 @@ public class DocExampleTests
     }
 
     [Fact]
+    public void EveryExampleIsACompleteProgramAReaderCanCopy()
+    {
+        // Hidden setup would make a block that compiles here fail in a reader's project.
+        string[] withPrelude = [.. Documents.SelectMany(d => DocExample.Read(Reference.RepositoryRoot, d)).Where(e => e.Prelude.Length > 0).Select(e => e.ToString())];
+        Assert.True(withPrelude.Length == 0, $"these examples need hidden example-prelude code; make the block declare what it uses: {string.Join(", ", withPrelude)}");
+    }
+
+    [Fact]
     public void EveryDocumentWithCodeHasItsExamplesFound()
     {
         Assert.True(Examples().Count >= 9);

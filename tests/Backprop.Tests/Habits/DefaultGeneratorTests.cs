@@ -34,6 +34,8 @@ public class DefaultGeneratorTests
         var random = new NumpyRandom(7);
         Assert.Equal(Tensor.Randn(random, 2, 3).ToArray<float>(), a.ToArray<float>());
         Assert.Equal(Tensor.Rand(random, 4).ToArray<float>(), b.ToArray<float>());
+        Tensor c = Tensor.Randn([3], DType.Float64);
+        Assert.Equal(Tensor.Randn(random, [3], DType.Float64).ToArray<double>(), c.ToArray<double>());
 
         Tensor.ManualSeed(3);
         var conv = new Conv2d(1, 2, 3, padding: 1);
