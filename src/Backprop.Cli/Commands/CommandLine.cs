@@ -29,6 +29,7 @@ public static class CommandLine
             BenchCommand.Create(console),
             TrainCommand.Create(console),
             EvalCommand.Create(console),
+            ExportCommand.Create(console),
             GraphCommand.Create(console),
             GradFlowCommand.Create(console),
             PlaygroundCommand.Create(console),

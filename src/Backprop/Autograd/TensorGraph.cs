@@ -45,6 +45,7 @@ internal static class TensorGraph
     /// <returns><paramref name="output"/>.</returns>
     public static Tensor Record(Tensor output, string name, Tensor[] inputs, Tensor[] saved, Func<Tensor, Tensor?[]> backward)
     {
+        if (GraphTrace.AnyActive) GraphTrace.Current?.Add(output, name, inputs, null);
         AutogradModes modes = Autograd.Modes;
         bool anomaly = (modes & AutogradModes.AnomalyDetection) != 0;
         if (anomaly && !_inBackwardRule && !AllFinite(output))
@@ -70,10 +71,30 @@ internal static class TensorGraph
     /// </summary>
     public static bool WillRecord(Tensor a, Tensor? b = null, Tensor? c = null)
     {
+        if (GraphTrace.AnyActive) return true; // a trace notes every op
         AutogradModes modes = Autograd.Modes;
         if ((modes & AutogradModes.AnomalyDetection) != 0) return true;
         if ((modes & AutogradModes.GradDisabled) != 0) return false;
         return a.RequiresGrad || (b?.RequiresGrad ?? false) || (c?.RequiresGrad ?? false);
+    }
+
+    /// <summary>
+    /// Whether a <see cref="GraphTrace"/> is active on this flow of control: an op that needs
+    /// more than its name and inputs to be exported checks this, and only then builds its
+    /// <see cref="Describe"/> call (so that untraced runs build nothing).
+    /// </summary>
+    public static bool Tracing => GraphTrace.AnyActive && GraphTrace.Current is not null;
+
+    /// <summary>
+    /// Notes in the active trace that <paramref name="output"/> is the op <paramref name="name"/>
+    /// of <paramref name="inputs"/> with <paramref name="attributes"/>, replacing what was noted
+    /// for it (a composition such as LayerNorm describes itself over its parts). Call only when
+    /// <see cref="Tracing"/>.
+    /// </summary>
+    public static Tensor Describe(Tensor output, string name, Tensor[] inputs, OpAttributes? attributes = null)
+    {
+        GraphTrace.Current?.Add(output, name, inputs, attributes);
+        return output;
     }
 
     /// <summary>

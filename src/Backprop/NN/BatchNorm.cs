@@ -52,6 +52,15 @@ public abstract class BatchNorm : Module
     public long BatchesTracked => (long)_batchesTracked.Item();
 
     /// <summary>
+    /// <paramref name="result"/>, the normalisation of <paramref name="input"/> with the running
+    /// statistics, described to an active trace as one op (ONNX's BatchNormalization).
+    /// </summary>
+    private protected Tensor Evaluated(Tensor input, Tensor result) =>
+        TensorGraph.Tracing
+            ? TensorGraph.Describe(result, "BatchNorm", [input, Weight, Bias, _runningMean, _runningVar], new NormalizationAttributes(1, Eps))
+            : result;
+
+    /// <summary>
     /// Moves the running statistics towards a training batch's: the mean as it is, the biased
     /// variance made unbiased (× n / (n − 1)), and counts the batch. Not recorded for backward.
     /// </summary>

@@ -42,6 +42,7 @@ public sealed class BatchNorm1d : BatchNorm
             mean = RunningMean;
             variance = RunningVar;
         }
-        return (input - mean) / (variance + Eps).Sqrt() * Weight + Bias;
+        Tensor result = (input - mean) / (variance + Eps).Sqrt() * Weight + Bias;
+        return IsTraining ? result : Evaluated(input, result);
     }
 }

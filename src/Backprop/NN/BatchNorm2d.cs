@@ -46,6 +46,6 @@ public sealed class BatchNorm2d : BatchNorm
         }
         mean = RunningMean.Reshape(channelShape);
         variance = RunningVar.Reshape(channelShape);
-        return (input - mean) / (variance + Eps).Sqrt() * Weight.Reshape(channelShape) + Bias.Reshape(channelShape);
+        return Evaluated(input, (input - mean) / (variance + Eps).Sqrt() * Weight.Reshape(channelShape) + Bias.Reshape(channelShape));
     }
 }

@@ -51,7 +51,8 @@ public partial class Tensor
         Tensor factor = positive + (1.0 - positive) * negativeSlope;
         Tensor result;
         using (Autograd.NoGrad()) result = this * factor;
-        return TensorGraph.Record(result, "LeakyRelu", [this], [], g => [g * factor]);
+        result = TensorGraph.Record(result, "LeakyRelu", [this], [], g => [g * factor]);
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "LeakyRelu", [this], new ScalarAttributes(negativeSlope)) : result;
     }
 
     /// <summary>

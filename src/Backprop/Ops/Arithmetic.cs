@@ -61,8 +61,9 @@ public partial class Tensor
     {
         DTypes.RequireFloat("Pow", this);
         Tensor k = Scalar(exponent, DType);
-        return TensorGraph.Record(Elementwise.Zip<PowKernel>("Pow", this, k), "Pow", [this], [this],
+        Tensor result = TensorGraph.Record(Elementwise.Zip<PowKernel>("Pow", this, k), "Pow", [this], [this],
             g => [exponent == 0 ? ZerosLike(this) : g * exponent * Pow(exponent - 1)]);
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "Pow", [this, k]) : result; // the exponent as the constant it is
     }
 
     /// <summary>The larger of the two, element by element with broadcasting; the gradient goes to the larger (split evenly on ties).</summary>
@@ -101,8 +102,9 @@ public partial class Tensor
         // infinity into NaN.
         int[] shape = ShapeMath.Broadcast("Where", ShapeMath.Broadcast("Where", mask.ShapeArray, a.ShapeArray), b.ShapeArray);
         Tensor result = Select(mask, a, b, shape);
-        return TensorGraph.Record(result, "Where", [a, b], [], g =>
+        result = TensorGraph.Record(result, "Where", [a, b], [], g =>
             [(g * mask).SumTo(a._shape), (g * (1.0 - mask)).SumTo(b._shape)]);
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "Where", [condition, a, b]) : result; // the condition as an input too
     }
 
     private static Tensor Select(Tensor mask, Tensor a, Tensor b, int[] shape)

@@ -138,7 +138,8 @@ public partial class Tensor
                 CompareAll(MemoryMarshal.Cast<bool, byte>(Operand<bool>(a, shape)), MemoryMarshal.Cast<bool, byte>(Operand<bool>(b, shape)), d, kind);
                 break;
         }
-        return result;
+        // Not recorded for gradients, but an export must see it rather than take it for a constant.
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, op, [a, b]) : result;
     }
 
     /// <summary>The elements of <paramref name="t"/>: one element when it has one (read as a scalar), else broadcast to <paramref name="shape"/>.</summary>
@@ -176,6 +177,6 @@ public partial class Tensor
         ReadOnlySpan<bool> x = Operand<bool>(a, shape), y = Operand<bool>(b, shape);
         int sx = x.Length == 1 ? 0 : 1, sy = y.Length == 1 ? 0 : 1;
         for (int i = 0; i < d.Length; i++) d[i] = f(x[i * sx], y[i * sy]);
-        return result;
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, op, op == "LogicalNot" ? [a] : [a, b]) : result;
     }
 }

@@ -136,7 +136,8 @@ public partial class Tensor
         // The convolution this is the input gradient of maps [N, outC, h, w] to this tensor's shape.
         ConvGeometry g = settings.Geometry(Op, [_shape[0], outC, h, w], weight._shape) with { OutHeight = _shape[2], OutWidth = _shape[3] };
         Tensor result = ConvInputGradient(this, weight, g, Op);
-        return bias is null ? result : result + bias.Reshape(1, outC, 1, 1);
+        if (bias is not null) result += bias.Reshape(1, outC, 1, 1);
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, Op, bias is null ? [this, weight] : [this, weight, bias], new ConvAttributes(g)) : result;
     }
 
     /// <summary>y = conv(x, w) + b; d/dx = convᵀ(dy, w), d/dw = corr(x, dy), d/db = Σ dy over N, H, W.</summary>
@@ -148,12 +149,13 @@ public partial class Tensor
         if (x.DType == DType.Float32) ConvolutionKernel.Forward(xc.Memory<float>(), wc.Memory<float>(), bc?.Memory<float>() ?? default, y.Memory<float>(), g);
         else ConvolutionKernel.Forward(xc.Memory<double>(), wc.Memory<double>(), bc?.Memory<double>() ?? default, y.Memory<double>(), g);
         Tensor[] inputs = b is null ? [x, w] : [x, w, b];
-        return TensorGraph.Record(y, "Conv2d", inputs, [x, w], dy =>
+        y = TensorGraph.Record(y, "Conv2d", inputs, [x, w], dy =>
         [
             x.RequiresGrad ? ConvInputGradient(dy, w, g, "Conv2dInputGrad") : null,
             w.RequiresGrad ? ConvWeightGradient(x, dy, g) : null,
             b is not null && b.RequiresGrad ? dy.Sum([0, 2, 3]) : null,
         ]);
+        return TensorGraph.Tracing ? TensorGraph.Describe(y, "Conv2d", inputs, new ConvAttributes(g)) : y;
     }
 
     /// <summary>dx = convᵀ(dy, w) (linear in both); its own rule: d/d(dy) = conv(u, w), d/dw = corr(u, dy).</summary>

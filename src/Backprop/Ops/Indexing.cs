@@ -27,7 +27,8 @@ public partial class Tensor
             for (int k = 0; k < idx.Length; k++)
                 Array.Copy(source.StorageArray, source.Offset + (o * n + (int)idx[k]) * inner, result.StorageArray, (o * idx.Length + k) * inner, inner);
         }
-        return TensorGraph.Record(result, "IndexSelect", [this], [indices], g => [ZerosLike(this).IndexAdd(d, indices, g)]);
+        result = TensorGraph.Record(result, "IndexSelect", [this], [indices], g => [ZerosLike(this).IndexAdd(d, indices, g)]);
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "IndexSelect", [this], new IndexAttributes(d, indices)) : result;
     }
 
     /// <summary>
@@ -80,7 +81,8 @@ public partial class Tensor
         Tensor source = StridedCopy.ToContiguous(this);
         Tensor result = Uninitialized(DType, (int[])index._shape.Clone());
         ForEachIndex("Gather", index, d, (from, to) => Array.Copy(source.StorageArray, source.Offset + from, result.StorageArray, to, 1));
-        return TensorGraph.Record(result, "Gather", [this], [index], g => [ZerosLike(this).ScatterAdd(d, index, g)]);
+        result = TensorGraph.Record(result, "Gather", [this], [index], g => [ZerosLike(this).ScatterAdd(d, index, g)]);
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "Gather", [this], new IndexAttributes(d, index)) : result;
     }
 
     /// <summary>

@@ -22,7 +22,11 @@ public partial class Tensor
         Tensor result = centred / (variance + eps).Sqrt();
         if (weight is not null) result *= weight;
         if (bias is not null) result += bias;
-        return result;
+        if (!TensorGraph.Tracing) return result;
+        // Described as one op (ONNX's LayerNormalization), with the identity scale and shift made explicit.
+        int[] normalized = _shape[^normalizedDims..];
+        return TensorGraph.Describe(result, "LayerNorm", [this, weight ?? Ones(normalized, DType), bias ?? Zeros(normalized, DType)],
+            new NormalizationAttributes(-normalizedDims, eps));
     }
 
     /// <summary>

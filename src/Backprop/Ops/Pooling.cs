@@ -48,6 +48,7 @@ public partial class Tensor
         else MaxPool2dKernel.Forward(x.Span<double>(), values.Span<double>(), indices.Span<long>(), g, planes);
         int[] inputShape = (int[])_shape.Clone();
         TensorGraph.Record(values, Op, [this], [indices], dy => [MaxPoolScatter(dy, indices, inputShape)]);
+        if (TensorGraph.Tracing) TensorGraph.Describe(values, Op, [this], new PoolAttributes(kernelSize, s, padding, dilation, false));
         return (values, indices);
     }
 
@@ -89,7 +90,8 @@ public partial class Tensor
         int s = stride ?? kernelSize;
         (int oh, int ow) = PoolOutput("AvgPool2d", kernelSize, s, padding, 1);
         PoolWindows windows = PoolWindows.Average(_shape[2], _shape[3], (kernelSize, kernelSize), (s, s), (padding, padding), oh, ow, countIncludePad);
-        return AveragePool("AvgPool2d", this, windows);
+        Tensor result = AveragePool("AvgPool2d", this, windows);
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "AvgPool2d", [this], new PoolAttributes(kernelSize, s, padding, 1, countIncludePad)) : result;
     }
 
     /// <summary>
@@ -105,7 +107,8 @@ public partial class Tensor
         if (Rank != 4) throw new ArgumentException($"AdaptiveAvgPool2d: input must be [N, C, H, W] or [C, H, W], got {ShapeMath.Format(_shape)}");
         if (outputHeight < 1 || outputWidth < 1)
             throw new ArgumentOutOfRangeException(nameof(outputHeight), $"AdaptiveAvgPool2d: output size must be ≥ 1, got ({outputHeight}, {outputWidth})");
-        return AveragePool("AdaptiveAvgPool2d", this, PoolWindows.Adaptive(_shape[2], _shape[3], outputHeight, outputWidth));
+        Tensor result = AveragePool("AdaptiveAvgPool2d", this, PoolWindows.Adaptive(_shape[2], _shape[3], outputHeight, outputWidth));
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "AdaptiveAvgPool2d", [this], new AdaptivePoolAttributes(outputHeight, outputWidth)) : result;
     }
 
     /// <summary>Adaptive average pooling to a square output.</summary>

@@ -43,7 +43,10 @@ public partial class Tensor
         int[] final = keepDim ? KeptShape(reduce) : DropDims(reduce);
         result = result.View(final, ShapeMath.ContiguousStrides(final), result.Offset);
         int[] kept = KeptShape(reduce);
-        return TensorGraph.Record(result, "Sum", [this], [], g => [g.Reshape(kept).Expand(_shape)]);
+        result = TensorGraph.Record(result, "Sum", [this], [], g => [g.Reshape(kept).Expand(_shape)]);
+        return TensorGraph.Tracing
+            ? TensorGraph.Describe(result, "Sum", [this], new ReductionAttributes(Enumerable.Range(0, Rank).Where(d => reduce[d]).ToArray(), keepDim))
+            : result;
     }
 
     /// <summary>Sums over one dimension.</summary>

@@ -67,7 +67,8 @@ public partial class Tensor
             strides[i] = _strides[d];
             inverse[d] = i;
         }
-        return TensorGraph.Record(View(shape, strides, _offset), "Permute", [this], [], g => [g.Permute(inverse)]);
+        Tensor result = TensorGraph.Record(View(shape, strides, _offset), "Permute", [this], [], g => [g.Permute(inverse)]);
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "Permute", [this], new PermutationAttributes(inverse.Select((_, i) => Array.IndexOf(inverse, i)).ToArray())) : result;
     }
 
     /// <summary>Removes dimensions of size 1: all of them, or just <paramref name="dim"/>.</summary>
@@ -196,8 +197,9 @@ public partial class Tensor
             at += source._shape[d];
         }
         Tensor[] inputs = tensors.ToArray();
-        return TensorGraph.Record(result, "Cat", inputs, [], g =>
+        result = TensorGraph.Record(result, "Cat", inputs, [], g =>
             inputs.Select((t, k) => t.RequiresGrad ? g.Slice(d, starts[k], starts[k] + t._shape[d]) : null).ToArray());
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "Cat", inputs, new AxisAttributes(d)) : result;
     }
 
     /// <summary>Stacks tensors of equal shape along a new dimension.</summary>
@@ -222,7 +224,8 @@ public partial class Tensor
         if (dtype == DType) return this;
         Tensor source = StridedCopy.ToContiguous(this);
         Tensor result = FromDoubles(source.ToDoubleArray(), (int[])_shape.Clone(), dtype);
-        if (!DTypes.IsFloat(dtype) || !DTypes.IsFloat(DType)) return result; // indices and masks carry no gradient
+        if (!DTypes.IsFloat(dtype) || !DTypes.IsFloat(DType)) // indices and masks carry no gradient (but a trace sees them)
+            return TensorGraph.Tracing ? TensorGraph.Describe(result, "To", [this]) : result;
         DType original = DType;
         return TensorGraph.Record(result, "To", [this], [], g => [g.To(original)]);
     }

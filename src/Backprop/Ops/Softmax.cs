@@ -13,7 +13,8 @@ public partial class Tensor
         using (Autograd.NoGrad()) result = LogSoftmax(dim).Exp();
         result = result.Detach();
         Tensor s = result;
-        return TensorGraph.Record(result, "Softmax", [this], [result], g => [s * (g - (g * s).Sum([dim], keepDim: true))]);
+        result = TensorGraph.Record(result, "Softmax", [this], [result], g => [s * (g - (g * s).Sum([dim], keepDim: true))]);
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "Softmax", [this], new AxisAttributes(ShapeMath.NormalizeDim("Softmax", dim, Rank))) : result;
     }
 
     /// <summary>
@@ -26,6 +27,7 @@ public partial class Tensor
         Tensor result;
         using (Autograd.NoGrad()) result = (this - LogSumExp([dim], keepDim: true)).Detach();
         Tensor logS = result;
-        return TensorGraph.Record(result, "LogSoftmax", [this], [result], g => [g - logS.Exp() * g.Sum([dim], keepDim: true)]);
+        result = TensorGraph.Record(result, "LogSoftmax", [this], [result], g => [g - logS.Exp() * g.Sum([dim], keepDim: true)]);
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "LogSoftmax", [this], new AxisAttributes(ShapeMath.NormalizeDim("LogSoftmax", dim, Rank))) : result;
     }
 }

@@ -302,7 +302,12 @@ public partial class Tensor
     /// A tensor with the same data that is a leaf and does not require grad: gradients will not
     /// flow through it. Shares storage with this one.
     /// </summary>
-    public Tensor Detach() => new(_storage, _shape, _strides, _offset);
+    public Tensor Detach()
+    {
+        var result = new Tensor(_storage, _shape, _strides, _offset);
+        // A trace sees through a detach: the values still come from this tensor.
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "Detach", [this]) : result;
+    }
 
     /// <summary>A view with another shape and strides over the same storage (no autograd).</summary>
     internal Tensor View(int[] shape, int[] strides, int offset) => new(_storage, shape, strides, offset);
