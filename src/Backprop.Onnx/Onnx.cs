@@ -81,7 +81,8 @@ public static class Onnx
         {
             IrVersion = IrVersion,
             ProducerName = "Backprop",
-            ProducerVersion = typeof(Onnx).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false).OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0",
+            // The assembly version, not the informational one (which may carry a commit hash): the same model gives the same bytes.
+            ProducerVersion = typeof(Onnx).Assembly.GetName().Version?.ToString(3) ?? "0",
             Graph = graph.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });

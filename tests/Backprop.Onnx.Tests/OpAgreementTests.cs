@@ -2,6 +2,7 @@ using Backprop.NN;
 using Backprop.OnnxTests.Support;
 using Backprop.OnnxExport.Proto;
 using Backprop.Random;
+using Xunit.Abstractions;
 
 namespace Backprop.OnnxTests;
 
@@ -10,7 +11,8 @@ namespace Backprop.OnnxTests;
 /// batch of 5: the engine and ORT agree to 1e-5, and the model holds the ONNX op the mapping
 /// promises (so the test exercises the mapping it names).
 /// </summary>
-public sealed class OpAgreementTests
+/// <remarks>Each case prints its differences (docs/onnx.md's table): run with <c>--logger "console;verbosity=detailed"</c>.</remarks>
+public sealed class OpAgreementTests(ITestOutputHelper log)
 {
     /// <summary>One case: the ONNX op expected in the model, the module, the input shape (first dimension the batch), and whether the batch may change.</summary>
     public sealed record Case(string OnnxOp, Func<Module> Module, int[] Shape, bool DynamicBatch = true, bool Indices = false);
@@ -67,6 +69,8 @@ public sealed class OpAgreementTests
         ["Flatten everything"] = new("Reshape", () => Fn((_, x) => x.Flatten()), [3, 4]),
         ["Transpose"] = new("Transpose", () => Fn((_, x) => x.Transpose(1, 2)), [3, 2, 4]),
         ["Permute"] = new("Transpose", () => Fn((_, x) => x.Permute(0, 2, 3, 1)), [3, 2, 4, 5]),
+        ["Expand"] = new("Expand", () => Fn((_, x) => x.Expand(x.Shape[0], 2, 4) * 2.0), [3, 1, 4]),
+        ["Cast (To)"] = new("Cast", () => Fn((_, x) => (x.To(DType.Float64) * 2.0).Exp().To(DType.Float32)), [3, 4]),
         ["Concat"] = new("Concat", () => Fn((m, x) => Tensor.Cat([x, x * m["w"]], 1)).With("w", Values(2, 4)), [3, 4]),
         ["Gather (IndexSelect)"] = new("Gather", () => Fn((_, x) => x.IndexSelect(1, Tensor.FromArray(new long[] { 2, 0, 2 }))), [3, 4]),
         ["Gather (Embedding)"] = new("Gather", () => new Embedding(10, 4, Rng()), [3, 5], Indices: true),
@@ -108,9 +112,14 @@ public sealed class OpAgreementTests
 
         double sameBatch = OrtRun.MaxDifference(Exported.Engine(module, sample), OrtRun.Run(bytes, sample));
         Assert.True(sameBatch <= Exported.Tolerance, $"{name}: max |engine - ORT| = {sameBatch:G3}");
-        if (!c.DynamicBatch) return;
+        if (!c.DynamicBatch)
+        {
+            log.WriteLine($"| {name} | {c.OnnxOp} | {sameBatch:0.0e+0} | (fixed batch) |");
+            return;
+        }
         Tensor other = Input(c, 5, 22);
         double otherBatch = OrtRun.MaxDifference(Exported.Engine(module, other), OrtRun.Run(bytes, other));
         Assert.True(otherBatch <= Exported.Tolerance, $"{name}, batch 5: max |engine - ORT| = {otherBatch:G3}");
+        log.WriteLine($"| {name} | {c.OnnxOp} | {sameBatch:0.0e+0} | {otherBatch:0.0e+0} |");
     }
 }

@@ -2,6 +2,7 @@ using Backprop.Cli.Training;
 using Backprop.IO;
 using Backprop.NN;
 using Backprop.OnnxTests.Support;
+using Xunit.Abstractions;
 
 namespace Backprop.OnnxTests;
 
@@ -10,7 +11,8 @@ namespace Backprop.OnnxTests;
 /// digits, exported by <c>backprop export</c> and run in ONNX Runtime on 100 test digits: the
 /// logits agree with the engine's to 1e-5 and so every predicted class does.
 /// </summary>
-public sealed class TrainedModelTests : IDisposable
+/// <remarks>Each prints its difference (docs/onnx.md): run with <c>--logger "console;verbosity=detailed"</c>.</remarks>
+public sealed class TrainedModelTests(ITestOutputHelper log) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("backprop-onnx-train-").FullName;
 
@@ -31,6 +33,7 @@ public sealed class TrainedModelTests : IDisposable
         (float[] values, long[] shape) = OrtRun.Run(File.ReadAllBytes(onnx), digits);
         double difference = OrtRun.MaxDifference(expected, (values, shape));
         Assert.True(difference <= Exported.Tolerance, $"max |engine - ORT| = {difference:G3}");
+        log.WriteLine($"| {string.Join(" ", trainArgs)} | {difference:0.0e+0} |");
         float[] logits = expected.ToArray<float>();
         Assert.Equal(Predictions(logits), Predictions(values));
     }
