@@ -5,7 +5,11 @@ after each hidden activation, PyTorch's default Linear init), Adam at 2e-3 with 
 schedule stepped every batch, batches of 128 shuffled each epoch, an 80/20 split of the 10,000
 shipped digits, and after each epoch the loss and accuracy on both parts, as `train` reports.
 
-Usage: torch_mnist.py DIR [THREADS] [EPOCHS]. Prints one JSON object: the seconds spent in
+With MODEL = cnn (`torch_mnist.py DIR THREADS EPOCHS cnn`) it is instead the peer of
+`backprop train --data mnist --model cnn` with its defaults: the network of torch_conv.py's
+cnn() (PyTorch's default init), Adam at 1e-3, no schedule, no dropout, batches of 128.
+
+Usage: torch_mnist.py DIR [THREADS] [EPOCHS] [MODEL]. Prints one JSON object: the seconds spent in
 training steps (what `train` calls "s of training"), the whole run's seconds, the minor page
 faults of the run, and the final test accuracy. Needs Debian's python3-torch (1.13, CPU).
 """
@@ -55,6 +59,7 @@ def main():
     folder = sys.argv[1]
     threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+    kind = sys.argv[4] if len(sys.argv) > 4 else "mlp"
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     x, y = load(folder)
@@ -62,14 +67,21 @@ def main():
     cut = int(len(x) * 0.8)
     train_x, train_y = x[order[:cut]], y[order[:cut]]
     test_x, test_y = x[order[cut:]], y[order[cut:]]
-    model = torch.nn.Sequential(
-        torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Dropout(0.3),
-        torch.nn.Linear(256, 128), torch.nn.ReLU(), torch.nn.Dropout(0.3),
-        torch.nn.Linear(128, 10))
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
     batches = math.ceil(len(train_x) / 128)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: (1 + math.cos(math.pi * min(step, epochs * batches) / (epochs * batches))) / 2)
+    if kind == "cnn":
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from torch_conv import cnn
+        model = cnn()
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
+    else:
+        model = torch.nn.Sequential(
+            torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Dropout(0.3),
+            torch.nn.Linear(256, 128), torch.nn.ReLU(), torch.nn.Dropout(0.3),
+            torch.nn.Linear(128, 10))
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
+        schedule = torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda step: (1 + math.cos(math.pi * min(step, epochs * batches) / (epochs * batches))) / 2)
     faults_before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     start = time.perf_counter()
     training = 0.0

@@ -28,9 +28,10 @@ public static class MnistBenchmark
     /// <summary>Runs it and measures it.</summary>
     /// <param name="folder">The MNIST folder.</param>
     /// <param name="epochs">Epochs (the README's run has 20).</param>
-    public static MnistFigures Run(string folder, int epochs)
+    /// <param name="model">"mlp" for the README's run, or "cnn" for <c>train --data mnist --model cnn</c> with its defaults.</param>
+    public static MnistFigures Run(string folder, int epochs, string model = "mlp")
     {
-        TrainOptions options = ReadmeOptions(folder, epochs);
+        TrainOptions options = model == "cnn" ? CnnOptions(folder, epochs) : ReadmeOptions(folder, epochs);
         DataSource data = DataSource.Load(options.Data, options.TestFraction, options.Seed);
         TrainSetup.Setup setup = TrainSetup.Create(options, data);
         var trainer = new Trainer(setup.Task, epochs);
@@ -57,4 +58,15 @@ public static class MnistBenchmark
     public static TrainOptions ReadmeOptions(string folder, int epochs) =>
         new($"mnist:{folder}", "tensor", [256, 128], ActivationKind.Relu, "adam", 0.002,
             epochs, BatchSize: 128, Seed: 0, Out: null, TestFraction: null, Dropout: 0.3, Schedule: "cosine");
+
+    /// <summary>
+    /// <c>train --data mnist --model cnn</c>'s defaults as options: conv blocks of 32 and 64
+    /// channels (3×3, batch norm, ReLU, 2×2 max pool) and a linear head, Adam at its default
+    /// 1e-3, no schedule, batches of 128.
+    /// </summary>
+    /// <param name="folder">The MNIST folder.</param>
+    /// <param name="epochs">Epochs.</param>
+    public static TrainOptions CnnOptions(string folder, int epochs) =>
+        new($"mnist:{folder}", "tensor", [], ActivationKind.Relu, "adam", null,
+            epochs, BatchSize: 128, Seed: 0, Out: null, TestFraction: null, Dropout: 0, Model: "cnn", Channels: TrainOptions.DefaultChannels);
 }

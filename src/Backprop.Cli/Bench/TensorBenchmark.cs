@@ -109,7 +109,7 @@ public static class TensorBenchmark
     /// <paramref name="warmup"/> untimed ones and at least <see cref="WarmupMilliseconds"/> of them, so that the
     /// JIT's tiered compilation has replaced the first, unoptimised code.
     /// </summary>
-    private static double MedianMicroseconds(Action action, int warmup, int runs)
+    internal static double MedianMicroseconds(Action action, int warmup, int runs)
     {
         var warming = Stopwatch.StartNew();
         for (int i = 0; i < warmup || warming.ElapsedMilliseconds < WarmupMilliseconds; i++) action();

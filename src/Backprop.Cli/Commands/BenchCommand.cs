@@ -43,30 +43,29 @@ public static class BenchCommand
         };
         tensor.SetAction(parsed =>
         {
-            List<TensorFigure> figures = TensorBenchmark.Measure(parsed.GetValue(longOption));
-            if (parsed.GetValue(tensorJson))
-            {
-                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(figures));
-                return 0;
-            }
-            var table = new Table().AddColumn("workload").AddColumn("measured").AddColumn("target");
-            foreach (TensorFigure f in figures)
-                table.AddRow(Markup.Escape(f.Workload), Markup.Escape($"{f.Value.ToString("G4", CultureInfo.InvariantCulture)} {f.Unit}"), Markup.Escape(f.Target));
-            console.Write(table);
-            return 0;
+            return WriteFigures(console, TensorBenchmark.Measure(parsed.GetValue(longOption)), parsed.GetValue(tensorJson));
         });
+        var convJson = new Option<bool>("--json") { Description = "Print the figures as JSON instead of a table" };
+        var conv = new Command("conv", "Time convolutions: a Conv2d 32->64 3x3 forward and backward, the same depthwise, the CNN's training step")
+        {
+            convJson,
+        };
+        conv.SetAction(parsed => WriteFigures(console, ConvBenchmark.Measure(), parsed.GetValue(convJson)));
         var mnistData = new Option<string>("--data") { Description = "The MNIST folder (IDX files, e.g. data/mnist-10k)", Required = true };
         var mnistEpochs = NumberOptions.Int("--epochs", "Epochs (the README's run has 20)", 20, 1);
         var mnistJson = new Option<bool>("--json") { Description = "Print the figures as JSON instead of a table" };
-        var mnist = new Command("mnist", "Time the README's MNIST training run (Adam, cosine schedule, dropout 0.3) end to end")
+        var mnistModel = new Option<string>("--model") { Description = "mlp: the README's run; cnn: train --model cnn with its defaults", DefaultValueFactory = _ => "mlp" };
+        mnistModel.AcceptOnlyFromAmong("mlp", "cnn");
+        var mnist = new Command("mnist", "Time the README's MNIST training run (Adam, cosine schedule, dropout 0.3), or the CNN's (--model cnn), end to end")
         {
             mnistData,
             mnistEpochs,
             mnistJson,
+            mnistModel,
         };
         mnist.SetAction(parsed =>
         {
-            MnistFigures f = MnistBenchmark.Run(parsed.GetValue(mnistData)!, parsed.GetValue(mnistEpochs));
+            MnistFigures f = MnistBenchmark.Run(parsed.GetValue(mnistData)!, parsed.GetValue(mnistEpochs), parsed.GetValue(mnistModel)!);
             if (parsed.GetValue(mnistJson))
             {
                 console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(f));
@@ -112,7 +111,7 @@ public static class BenchCommand
             console.Write(table);
             return 0;
         });
-        return new Command("bench", "Measure the engines (see docs/performance.md)") { scalar, tensor, mnist, playground };
+        return new Command("bench", "Measure the engines (see docs/performance.md)") { scalar, tensor, conv, mnist, playground };
     }
 
     private static void Print(IAnsiConsole console, ScalarFigures f)
@@ -128,5 +127,20 @@ public static class BenchCommand
         table.AddRow("peak memory (resident, whole process)", $"{F(f.ChainPeakMegabytes, "F0")} MB", "<= 200 MB");
         table.AddRow("chain gradient = 1.0001^steps", f.ChainGradientOk ? "yes" : "NO", "yes");
         console.Write(table);
+    }
+
+    /// <summary>Prints <paramref name="figures"/> as a table, or as JSON for the peer comparison scripts.</summary>
+    private static int WriteFigures(IAnsiConsole console, List<TensorFigure> figures, bool json)
+    {
+        if (json)
+        {
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(figures));
+            return 0;
+        }
+        var table = new Table().AddColumn("workload").AddColumn("measured").AddColumn("target");
+        foreach (TensorFigure f in figures)
+            table.AddRow(Markup.Escape(f.Workload), Markup.Escape($"{f.Value.ToString("G4", CultureInfo.InvariantCulture)} {f.Unit}"), Markup.Escape(f.Target));
+        console.Write(table);
+        return 0;
     }
 }
