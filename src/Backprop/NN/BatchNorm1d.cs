@@ -28,21 +28,14 @@ public sealed class BatchNorm1d : BatchNorm
     {
         if (input.Rank != 2 || input.Shape[1] != Features)
             throw new ArgumentException($"BatchNorm1d({Features}): expected input [N,{Features}], got [{string.Join(",", input.Shape)}]");
-        Tensor mean, variance;
         if (IsTraining)
         {
             int n = input.Shape[0];
             if (n < 2) throw new ArgumentException($"BatchNorm1d({Features}): training needs more than one example per batch, got {n}");
-            mean = input.Mean(0);
-            variance = input.Var([0], unbiased: false);
+            Tensor result = input.BatchNormTraining(Weight, Bias, Eps, out Tensor mean, out Tensor variance);
             Track(mean, variance, n);
+            return result;
         }
-        else
-        {
-            mean = RunningMean;
-            variance = RunningVar;
-        }
-        Tensor result = (input - mean) / (variance + Eps).Sqrt() * Weight + Bias;
-        return IsTraining ? result : Evaluated(input, result);
+        return Evaluated(input, (input - RunningMean) / (RunningVar + Eps).Sqrt() * Weight + Bias);
     }
 }

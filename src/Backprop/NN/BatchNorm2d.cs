@@ -8,11 +8,9 @@ namespace Backprop.NN;
 /// Parameters <c>weight</c>, <c>bias</c> and buffers <c>running_mean</c>, <c>running_var</c>,
 /// <c>num_batches_tracked</c> are named as in PyTorch.
 /// </summary>
-/// <remarks>Built from differentiable tensor ops, so gradients of gradients work through it.</remarks>
+/// <remarks>Training runs one fused op (<see cref="Tensor.BatchNormTraining"/>), whose backward pass is differentiable too, so gradients of gradients work through it.</remarks>
 public sealed class BatchNorm2d : BatchNorm
 {
-    private static readonly int[] Reduced = [0, 2, 3];
-
     /// <summary>Creates the layer: weight 1, bias 0, running mean 0, running variance 1.</summary>
     /// <param name="channels">C, the channels of the input.</param>
     /// <param name="eps">Added to the variance.</param>
@@ -38,11 +36,9 @@ public sealed class BatchNorm2d : BatchNorm
         {
             int n = input.Shape[0] * input.Shape[2] * input.Shape[3];
             if (n < 2) throw new ArgumentException($"BatchNorm2d({Channels}): training needs more than one value per channel, got input [{string.Join(",", input.Shape)}]");
-            mean = input.Mean(Reduced, keepDim: true);
-            Tensor centred = input - mean;
-            variance = (centred * centred).Mean(Reduced, keepDim: true);
-            Track(mean.Reshape(Channels), variance.Reshape(Channels), n);
-            return centred / (variance + Eps).Sqrt() * Weight.Reshape(channelShape) + Bias.Reshape(channelShape);
+            Tensor result = input.BatchNormTraining(Weight, Bias, Eps, out mean, out variance);
+            Track(mean, variance, n);
+            return result;
         }
         mean = RunningMean.Reshape(channelShape);
         variance = RunningVar.Reshape(channelShape);

@@ -1,3 +1,4 @@
+using Backprop.Kernels;
 namespace Backprop;
 
 public partial class Tensor
@@ -27,6 +28,84 @@ public partial class Tensor
         int[] normalized = _shape[^normalizedDims..];
         return TensorGraph.Describe(result, "LayerNorm", [this, weight ?? Ones(normalized, DType), bias ?? Zeros(normalized, DType)],
             new NormalizationAttributes(-normalizedDims, eps));
+    }
+
+    /// <summary>
+    /// Batch normalisation with this batch's statistics (training mode), over dimension 1 of a
+    /// [N, C] or [N, C, …] tensor: each channel's values across the batch and the trailing
+    /// dimensions become (x - mean) / √(var + ε) (biased variance), times
+    /// <paramref name="weight"/> and plus <paramref name="bias"/> ([C] each) when given. One fused
+    /// op (<see cref="BatchNormKernel"/>) whose backward is the closed form; when the backward
+    /// pass is itself recorded, that closed form is written in differentiable ops, so second
+    /// derivatives work.
+    /// </summary>
+    /// <param name="weight">γ [C], or null.</param>
+    /// <param name="bias">β [C], or null.</param>
+    /// <param name="eps">Added to the variance.</param>
+    /// <param name="mean">The batch mean of each channel [C] (not recorded: for running statistics).</param>
+    /// <param name="variance">The biased batch variance of each channel [C] (not recorded).</param>
+    internal Tensor BatchNormTraining(Tensor? weight, Tensor? bias, double eps, out Tensor mean, out Tensor variance)
+    {
+        const string Op = "BatchNorm";
+        DTypes.RequireFloat(Op, this);
+        if (Rank < 2) throw new ArgumentException($"{Op}: input must be [N, C, ...], got {ShapeMath.Format(_shape)}");
+        int batch = _shape[0], channels = _shape[1], plane = 1;
+        for (int d = 2; d < Rank; d++) plane *= _shape[d];
+        Tensor x = StridedCopy.ToContiguous(this);
+        Tensor? w = weight is null ? null : StridedCopy.ToContiguous(weight), b = bias is null ? null : StridedCopy.ToContiguous(bias);
+        Tensor y = Uninitialized(DType, (int[])_shape.Clone());
+        mean = Uninitialized(DType, [channels]);
+        variance = Uninitialized(DType, [channels]);
+        Tensor sigma = Uninitialized(DType, [channels]);
+        if (DType == DType.Float32)
+            BatchNormKernel.Forward(x.Memory<float>(), w?.Memory<float>() ?? default, b?.Memory<float>() ?? default, y.Memory<float>(),
+                                    mean.Memory<float>(), variance.Memory<float>(), sigma.Memory<float>(), batch, channels, plane, eps);
+        else
+            BatchNormKernel.Forward(x.Memory<double>(), w?.Memory<double>() ?? default, b?.Memory<double>() ?? default, y.Memory<double>(),
+                                    mean.Memory<double>(), variance.Memory<double>(), sigma.Memory<double>(), batch, channels, plane, eps);
+        Tensor input = this, batchMean = mean;
+        Tensor[] inputs = weight is null ? (bias is null ? [this] : [this, bias]) : (bias is null ? [this, weight] : [this, weight, bias]);
+        return TensorGraph.Record(y, Op, inputs, w is null ? [x] : [x, w], dy =>
+        {
+            (Tensor dx, Tensor? dw, Tensor? db) = TensorGraph.RecordingDuringBackward == true
+                ? BatchNormBackwardComposed(dy, input, weight, eps)
+                : BatchNormBackwardFused(dy, x, w, batchMean, sigma, weight is not null, bias is not null);
+            return weight is null ? (bias is null ? [dx] : [dx, db]) : (bias is null ? [dx, dw] : [dx, dw, db]);
+        });
+    }
+
+    /// <summary>The closed-form gradients in two passes (<see cref="BatchNormKernel.Backward"/>); not differentiable.</summary>
+    private static (Tensor Dx, Tensor? Dw, Tensor? Db) BatchNormBackwardFused(Tensor dy, Tensor x, Tensor? w, Tensor mean, Tensor sigma, bool wantWeight, bool wantBias)
+    {
+        Tensor g = StridedCopy.ToContiguous(dy);
+        int batch = x._shape[0], channels = x._shape[1], plane = x.Count / Math.Max(1, batch * channels);
+        Tensor dx = Uninitialized(x.DType, (int[])x._shape.Clone());
+        Tensor? dw = wantWeight ? Uninitialized(x.DType, [channels]) : null, db = wantBias ? Uninitialized(x.DType, [channels]) : null;
+        if (x.DType == DType.Float32)
+            BatchNormKernel.Backward(g.Memory<float>(), x.Memory<float>(), w?.Memory<float>() ?? default, mean.Memory<float>(), sigma.Memory<float>(),
+                                     dx.Memory<float>(), dw?.Memory<float>() ?? default, db?.Memory<float>() ?? default, batch, channels, plane);
+        else
+            BatchNormKernel.Backward(g.Memory<double>(), x.Memory<double>(), w?.Memory<double>() ?? default, mean.Memory<double>(), sigma.Memory<double>(),
+                                     dx.Memory<double>(), dw?.Memory<double>() ?? default, db?.Memory<double>() ?? default, batch, channels, plane);
+        return (dx, dw, db);
+    }
+
+    /// <summary>
+    /// The same closed form in differentiable ops, with the statistics recomputed from the input,
+    /// for a backward pass that is itself recorded (gradients of gradients).
+    /// </summary>
+    private static (Tensor Dx, Tensor Dw, Tensor Db) BatchNormBackwardComposed(Tensor dy, Tensor input, Tensor? weight, double eps)
+    {
+        int[] dims = [0, .. Enumerable.Range(2, input.Rank - 2)];
+        int[] channelShape = [1, input._shape[1], .. Enumerable.Repeat(1, input.Rank - 2)];
+        double count = input.Count / (double)input._shape[1];
+        Tensor centred = input - input.Mean(dims, keepDim: true);
+        Tensor sigma = ((centred * centred).Mean(dims, keepDim: true) + eps).Sqrt();
+        Tensor xhat = centred / sigma;
+        Tensor db = dy.Sum(dims), dw = (dy * xhat).Sum(dims);
+        Tensor scale = weight is null ? 1.0 / sigma : weight.Reshape(channelShape) / sigma;
+        Tensor dx = scale * (dy - db.Reshape(channelShape) / count - xhat * (dw.Reshape(channelShape) / count));
+        return (dx, dw, db);
     }
 
     /// <summary>

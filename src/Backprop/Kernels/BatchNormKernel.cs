@@ -1,0 +1,143 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop.Kernels;
+
+/// <summary>
+/// Batch normalisation with the batch's own statistics (training mode) and its backward pass,
+/// over a contiguous [N, C, P] layout (P = H·W for BatchNorm2d, 1 for BatchNorm1d): each
+/// channel's N·P values are normalised together. Two passes forward (statistics, then
+/// <c>y = (x - mean) / √(var + ε) · γ + β</c>) and two backward, instead of the dozen
+/// whole-tensor ops, permuted copies and broadcast reductions of the composed formula.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Statistics are sums in double of each plane's float (or double) sum, in batch order: the
+/// mean, then the biased variance as the mean of squared deviations (two passes, never
+/// E[x²] − E[x]², which cancels). The normalised value is computed in the element type in the
+/// composed formula's order (subtract, divide, multiply, add; never fused).
+/// </para>
+/// <para>
+/// Backward, with x̂ = (x − mean) / σ and n = N·P: dβ = Σ dy, dγ = Σ dy·x̂, and
+/// dx = γ/σ · (dy − dβ/n − x̂·dγ/n) (the usual closed form; PyTorch's too).
+/// </para>
+/// <para>
+/// Channels are independent, so they may run on several threads; each channel's sums run in a
+/// fixed order on one thread, so results are bit-identical for any thread count. NaN and
+/// infinity propagate through the sums to the whole channel, as they do through the composed
+/// formula. Spans must match the geometry; an empty batch writes nothing.
+/// </para>
+/// </remarks>
+internal static class BatchNormKernel
+{
+    /// <summary>Elements below which the channels run one after another on the calling thread.</summary>
+    private const int ParallelThreshold = 1 << 16;
+
+    /// <summary>
+    /// Normalises <paramref name="x"/> into <paramref name="y"/> and returns each channel's mean and
+    /// σ = √(var + ε) (in <paramref name="mean"/>, <paramref name="sigma"/>) and biased variance
+    /// (in <paramref name="variance"/>), as the element type.
+    /// </summary>
+    public static void Forward<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> weight, ReadOnlyMemory<T> bias, Memory<T> y,
+                                  Memory<T> mean, Memory<T> variance, Memory<T> sigma, int batch, int channels, int plane, double eps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ForEachChannel(batch, channels, plane, c =>
+        {
+            ReadOnlySpan<T> xs = x.Span;
+            double count = (double)batch * plane, sum = 0;
+            for (int n = 0; n < batch; n++) sum += double.CreateTruncating(TensorPrimitives.Sum(xs.Slice(Offset(n, c, channels, plane), plane)));
+            T m = T.CreateTruncating(sum / count);
+            double squares = 0;
+            for (int n = 0; n < batch; n++)
+            {
+                foreach (T v in xs.Slice(Offset(n, c, channels, plane), plane))
+                {
+                    double d = double.CreateTruncating(v - m);
+                    squares += d * d;
+                }
+            }
+            T var = T.CreateTruncating(squares / count), s = T.Sqrt(var + T.CreateTruncating(eps));
+            mean.Span[c] = m;
+            variance.Span[c] = var;
+            sigma.Span[c] = s;
+            T w = weight.IsEmpty ? T.One : weight.Span[c], b = bias.IsEmpty ? T.Zero : bias.Span[c];
+            Span<T> ys = y.Span;
+            for (int n = 0; n < batch; n++)
+            {
+                int at = Offset(n, c, channels, plane);
+                Span<T> row = ys.Slice(at, plane);
+                TensorPrimitives.Subtract(xs.Slice(at, plane), m, row);
+                TensorPrimitives.Divide(row, s, row);
+                if (!weight.IsEmpty) TensorPrimitives.Multiply(row, w, row);
+                if (!bias.IsEmpty) TensorPrimitives.Add(row, b, row);
+            }
+        });
+    }
+
+    /// <summary>
+    /// The gradients of the input (into <paramref name="dx"/>) and, when their spans are not
+    /// empty, of γ and β, from the output gradient <paramref name="dy"/>, the input and the
+    /// forward pass's mean and σ.
+    /// </summary>
+    public static void Backward<T>(ReadOnlyMemory<T> dy, ReadOnlyMemory<T> x, ReadOnlyMemory<T> weight, ReadOnlyMemory<T> mean, ReadOnlyMemory<T> sigma,
+                                   Memory<T> dx, Memory<T> dWeight, Memory<T> dBias, int batch, int channels, int plane)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ForEachChannel(batch, channels, plane, c =>
+        {
+            ReadOnlySpan<T> g = dy.Span, xs = x.Span;
+            T m = mean.Span[c], s = sigma.Span[c];
+            T[] normalised = BatchNormBuffers<T>.Plane(plane);
+            Span<T> xhat = normalised.AsSpan(0, plane);
+            double sumG = 0, sumGx = 0;
+            for (int n = 0; n < batch; n++)
+            {
+                int at = Offset(n, c, channels, plane);
+                TensorPrimitives.Subtract(xs.Slice(at, plane), m, xhat);
+                TensorPrimitives.Divide(xhat, s, xhat);
+                sumG += double.CreateTruncating(TensorPrimitives.Sum(g.Slice(at, plane)));
+                sumGx += double.CreateTruncating(TensorPrimitives.Dot(g.Slice(at, plane), xhat));
+            }
+            if (!dBias.IsEmpty) dBias.Span[c] = T.CreateTruncating(sumG);
+            if (!dWeight.IsEmpty) dWeight.Span[c] = T.CreateTruncating(sumGx);
+            double count = (double)batch * plane;
+            T w = weight.IsEmpty ? T.One : weight.Span[c];
+            T scale = w / s, meanG = T.CreateTruncating(sumG / count), meanGx = T.CreateTruncating(sumGx / count);
+            Span<T> dxs = dx.Span;
+            for (int n = 0; n < batch; n++)
+            {
+                int at = Offset(n, c, channels, plane);
+                Span<T> row = dxs.Slice(at, plane);
+                TensorPrimitives.Subtract(xs.Slice(at, plane), m, xhat);
+                TensorPrimitives.Divide(xhat, s, xhat);
+                TensorPrimitives.Multiply(xhat, meanGx, xhat);
+                TensorPrimitives.Subtract(g.Slice(at, plane), meanG, row);
+                TensorPrimitives.Subtract(row, xhat, row);
+                TensorPrimitives.Multiply(row, scale, row);
+            }
+        });
+    }
+
+    private static int Offset(int n, int c, int channels, int plane) => (n * channels + c) * plane;
+
+    /// <summary>Runs <paramref name="channel"/> for every channel: on several threads when the tensor is large (channels are independent).</summary>
+    private static void ForEachChannel(int batch, int channels, int plane, Action<int> channel)
+    {
+        if (Environment.ProcessorCount > 1 && channels > 1 && (long)batch * channels * plane >= ParallelThreshold)
+        {
+            Parallel.For(0, channels, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, channel);
+            return;
+        }
+        for (int c = 0; c < channels; c++) channel(c);
+    }
+}
+
+/// <summary>A scratch plane per thread for <see cref="BatchNormKernel.Backward"/> (x̂ of one plane).</summary>
+internal static class BatchNormBuffers<T>
+{
+    [ThreadStatic] private static T[]? t_plane;
+
+    /// <summary>At least <paramref name="length"/> elements, this thread's own.</summary>
+    public static T[] Plane(int length) => t_plane is { } p && p.Length >= length ? p : t_plane = new T[Math.Max(length, 64)];
+}
