@@ -7,7 +7,9 @@ shipped digits, and after each epoch the loss and accuracy on both parts, as `tr
 
 With MODEL = cnn (`torch_mnist.py DIR THREADS EPOCHS cnn`) it is instead the peer of
 `backprop train --data mnist --model cnn` with its defaults: the network of torch_conv.py's
-cnn() (PyTorch's default init), Adam at 1e-3, no schedule, no dropout, batches of 128.
+cnn() (PyTorch's default init), Adam at 1e-3 with the same cosine schedule, no dropout,
+batches of 128, each training image shifted by a random -2..2 pixels in each direction (zeros
+shifted in), as `--augment` does.
 
 Usage: torch_mnist.py DIR [THREADS] [EPOCHS] [MODEL]. Prints one JSON object: the seconds spent in
 training steps (what `train` calls "s of training"), the whole run's seconds, the minor page
@@ -43,6 +45,17 @@ def load(folder):
     return x, y
 
 
+def shift(batch, most=2):
+    """Each 28x28 image moved by a random (dy, dx) in -most..most, zeros shifted in."""
+    images = batch.view(-1, 28, 28)
+    padded = torch.nn.functional.pad(images, (most, most, most, most))
+    offsets = torch.randint(0, 2 * most + 1, (len(images), 2))
+    out = torch.empty_like(images)
+    for i, (dy, dx) in enumerate(offsets.tolist()):
+        out[i] = padded[i, dy:dy + 28, dx:dx + 28]
+    return out.view(-1, 784)
+
+
 def evaluate(model, x, y):
     model.eval()
     with torch.no_grad():
@@ -73,15 +86,14 @@ def main():
         from torch_conv import cnn
         model = cnn()
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-        schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
     else:
         model = torch.nn.Sequential(
             torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Dropout(0.3),
             torch.nn.Linear(256, 128), torch.nn.ReLU(), torch.nn.Dropout(0.3),
             torch.nn.Linear(128, 10))
         optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
-        schedule = torch.optim.lr_scheduler.LambdaLR(
-            optimizer, lambda step: (1 + math.cos(math.pi * min(step, epochs * batches) / (epochs * batches))) / 2)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: (1 + math.cos(math.pi * min(step, epochs * batches) / (epochs * batches))) / 2)
     faults_before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     start = time.perf_counter()
     training = 0.0
@@ -92,7 +104,8 @@ def main():
         for b in range(batches):
             idx = perm[b * 128:(b + 1) * 128]
             optimizer.zero_grad()
-            loss = torch.nn.functional.cross_entropy(model(train_x[idx]), train_y[idx])
+            images = shift(train_x[idx]) if kind == "cnn" else train_x[idx]
+            loss = torch.nn.functional.cross_entropy(model(images), train_y[idx])
             loss.backward()
             optimizer.step()
             schedule.step()

@@ -116,22 +116,7 @@ public static class MatMulKernel
         fixed (T* pa = a, pb = b, pc = c)
         {
             var problem = new MatMulProblem<T>(pa, aRowStride, aColStride, pb, bRowStride, bColStride, pc, n, m, n, k, accumulate);
-            int threads = maxThreads == 0 ? Environment.ProcessorCount : maxThreads;
-            switch (Resolve(isa))
-            {
-                case MatMulIsa.Vector512:
-                    MatMulDispatch<T, MatMulMicroKernel512<T>, MatMulRowKernel512<T>>.Run(problem, threads);
-                    break;
-                case MatMulIsa.Vector256:
-                    MatMulDispatch<T, MatMulMicroKernel256<T>, MatMulRowKernel256<T>>.Run(problem, threads);
-                    break;
-                case MatMulIsa.Vector128:
-                    MatMulDispatch<T, MatMulMicroKernel128<T>, MatMulRowKernel128<T>>.Run(problem, threads);
-                    break;
-                default:
-                    MatMulDispatch<T, MatMulMicroKernelScalar<T>, MatMulMicroKernelScalar<T>>.Run(problem, threads);
-                    break;
-            }
+            Run(problem, isa, maxThreads);
         }
     }
 
@@ -153,8 +138,14 @@ public static class MatMulKernel
             return;
         }
         var problem = new MatMulProblem<T>(a, aRowStride, aColStride, b, bRowStride, bColStride, c, ldc, m, n, k, accumulate);
+        Run(problem, MatMulIsa.Auto, maxThreads);
+    }
+
+    /// <summary>Runs a checked <paramref name="problem"/> with the micro-kernels of <paramref name="isa"/> (Auto: the widest this machine has) on at most <paramref name="maxThreads"/> threads (0: all).</summary>
+    private static void Run<T>(in MatMulProblem<T> problem, MatMulIsa isa, int maxThreads) where T : unmanaged
+    {
         int threads = maxThreads == 0 ? Environment.ProcessorCount : maxThreads;
-        switch (Resolve(MatMulIsa.Auto))
+        switch (Resolve(isa))
         {
             case MatMulIsa.Vector512:
                 MatMulDispatch<T, MatMulMicroKernel512<T>, MatMulRowKernel512<T>>.Run(problem, threads);
