@@ -9,7 +9,9 @@ namespace Backprop.Tests.Docs;
 [Collection(nameof(ProcessStateCollection))]
 public class DocExampleTests
 {
+    // The README, the guides, and each package's README (the page NuGet shows for it).
     private static readonly string[] Documents = ["README.md", .. Directory.GetFiles(Path.Combine(Reference.RepositoryRoot, "docs"), "*.md")
+        .Concat(Directory.GetDirectories(Path.Combine(Reference.RepositoryRoot, "src")).Select(project => Path.Combine(project, "README.md")).Where(File.Exists))
         .Select(path => Path.GetRelativePath(Reference.RepositoryRoot, path)).Order()];
 
     /// <summary>Every example, by document and position.</summary>
