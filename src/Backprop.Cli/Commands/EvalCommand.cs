@@ -20,7 +20,7 @@ public static class EvalCommand
     public static Command Create(IAnsiConsole console)
     {
         var modelOption = new Option<string>("--model") { Description = "A model.safetensors written by backprop train", Required = true, HelpName = "FILE" };
-        var data = new Option<string>("--data") { Description = "moons, circles, spirals, blobs, mnist (the 10,000 shipped digits), or mnist:DIR", Required = true };
+        var data = new Option<string>("--data") { Description = "moons, circles, spirals, blobs, mnist (the 10,000 shipped digits), mnist-full or fashion-mnist (70,000 images, downloaded once into the user cache), or mnist:DIR", Required = true };
         var seed = NumberOptions.Seed("--seed", "Seed of generated data (default: the training seed recorded in the model)", null);
         var testFraction = NumberOptions.OptionalDouble("--test-fraction", "Share held out for testing (default: the one recorded in the model)", 0, 0.9);
         Option<int> maxData = DataLimitOption.Create();

@@ -27,7 +27,7 @@ public static class TrainCommand
     /// <param name="console">Where progress and results go.</param>
     public static Command Create(IAnsiConsole console)
     {
-        var data = new Option<string>("--data") { Description = "moons, circles, spirals, blobs, mnist (the 10,000 shipped digits), or mnist:DIR", Required = true };
+        var data = new Option<string>("--data") { Description = "moons, circles, spirals, blobs, mnist (the 10,000 shipped digits), mnist-full or fashion-mnist (70,000 images, downloaded once into the user cache), or mnist:DIR", Required = true };
         var engine = new Option<string>("--engine") { Description = "tensor or scalar (micrograd's Value engine; binary data, SGD only)", DefaultValueFactory = _ => "tensor" };
         engine.AcceptOnlyFromAmong("tensor", "scalar");
         var hidden = new Option<string?>("--hidden") { Description = "Hidden layer widths, e.g. 16,16 (default 16,16; 256,128 for MNIST)" };
@@ -128,7 +128,7 @@ public static class TrainCommand
         if (options.BatchSize < 0) throw new UsageException($"--batch-size must be 0 (whole set) or more, got {options.BatchSize}");
         if (options.GradFlowEvery < 0) throw new UsageException($"--gradflow must be 0 (off) or a number of steps, got {options.GradFlowEvery}");
         if (options.GradFlowEvery > 0 && options.Engine == "scalar") throw new UsageException("--gradflow works with the tensor engine only");
-        DataSource data = DataSource.Load(options.Data, options.TestFraction, options.Seed, options.MaxDataMegabytes);
+        DataSource data = DataSource.Load(options.Data, options.TestFraction, options.Seed, options.MaxDataMegabytes, console);
         if (options.Engine == "scalar" && TrainSetup.Classes(data) != 2)
             throw new UsageException($"--engine scalar trains binary classifiers (micrograd's demo); '{ConsoleText.Printable(data.Name)}' has {TrainSetup.Classes(data)} classes");
         int[] sizes = TrainSetup.Sizes(options, data);

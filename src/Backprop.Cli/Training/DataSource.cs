@@ -24,7 +24,8 @@ public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
     /// <summary>
     /// Loads <paramref name="spec"/>: <c>moons</c> (100 points, micrograd's demo), <c>circles</c>
     /// (200), <c>spirals</c> (3 arms of 100), <c>blobs</c> (300 points around 3 centres), or
-    /// <c>mnist</c> (the 10,000 digits shipped with the command) or <c>mnist:DIR</c> (standard
+    /// <c>mnist</c> (the 10,000 digits shipped with the command), <c>mnist-full</c> or
+    /// <c>fashion-mnist</c> (70,000 images each, downloaded once), or <c>mnist:DIR</c> (standard
     /// train/t10k files, or one images/labels pair split by <paramref name="testFraction"/>).
     /// Generated sets use <paramref name="seed"/>.
     /// </summary>
@@ -32,8 +33,10 @@ public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
     /// <param name="testFraction">The share held out for testing; null for the source's default (0.2 for one MNIST pair, 0 for generated sets).</param>
     /// <param name="seed">Seed of generated data.</param>
     /// <param name="maxMegabytes">The most MiB of pixels an MNIST images file may declare (<c>--max-data-mb</c>).</param>
+    /// <param name="console">Where a download's progress goes (<c>mnist-full</c>, <c>fashion-mnist</c>: fetched into the user's cache on first use); null for the process's console.</param>
     /// <exception cref="UsageException">An unknown name, a bad fraction or a missing folder.</exception>
-    public static DataSource Load(string spec, double? testFraction, uint seed, int maxMegabytes = (int)(Mnist.DefaultMaxBytes >> 20))
+    /// <exception cref="CommandFailedException">A data set to download could not be fetched.</exception>
+    public static DataSource Load(string spec, double? testFraction, uint seed, int maxMegabytes = (int)(Mnist.DefaultMaxBytes >> 20), Spectre.Console.IAnsiConsole? console = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(spec);
         if (testFraction is < 0 or >= 1 || testFraction is double f && !double.IsFinite(f))
@@ -43,6 +46,11 @@ public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
             if (!Directory.Exists(ShippedMnistFolder))
                 throw new CommandFailedException($"--data mnist: the shipped digits are missing from {ShippedMnistFolder} (a broken install?); name a folder with mnist:DIR");
             return Load("mnist:" + ShippedMnistFolder, testFraction, seed, maxMegabytes) with { Name = "mnist" };
+        }
+        if (DownloadedData.Find(spec) is RemoteDataset remote)
+        {
+            string folder = DownloadedData.Fetch(remote, console ?? Spectre.Console.AnsiConsole.Console);
+            return Load("mnist:" + folder, testFraction, seed, maxMegabytes) with { Name = spec.ToLowerInvariant() };
         }
         if (spec.StartsWith("mnist:", StringComparison.OrdinalIgnoreCase))
         {
@@ -63,7 +71,7 @@ public sealed record DataSource(string Name, Dataset Train, Dataset? Test)
             "circles" => Circles.Create(200, 0.1, seed),
             "spirals" => Spirals.Create(100, 3, 0.2, seed),
             "blobs" => Blobs.Create(300, 3, 2, 1.0, seed),
-            _ => throw new UsageException($"--data: unknown data set '{ConsoleText.Printable(spec, 60)}' (expected moons, circles, spirals, blobs, mnist or mnist:DIR)"),
+            _ => throw new UsageException($"--data: unknown data set '{ConsoleText.Printable(spec, 60)}' (expected moons, circles, spirals, blobs, mnist, mnist-full, fashion-mnist or mnist:DIR)"),
         };
         if ((testFraction ?? 0) == 0) return new DataSource(spec.ToLowerInvariant(), all, null);
         (Dataset trainPart, Dataset testPart) = all.Split(testFraction!.Value);

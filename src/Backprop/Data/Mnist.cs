@@ -5,7 +5,7 @@ namespace Backprop.Data;
 /// Fashion-MNIST) into a <see cref="Dataset"/>: each image a row of pixels scaled to [0, 1],
 /// each label an Int64 class index.
 /// </summary>
-public static class Mnist
+public static partial class Mnist
 {
     /// <summary>The magic number of an MNIST images file: unsigned bytes, 3 dimensions [N, rows, columns].</summary>
     public const int ImagesMagic = 0x00000803;
