@@ -34,7 +34,7 @@ public static class EvalCommand
                 ?? (metadata.TryGetValue("test_fraction", out string? recorded) && double.TryParse(recorded, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 0 and < 1 ? f : null);
             uint dataSeed = parsed.GetValue(seed)
                 ?? (metadata.TryGetValue("seed", out string? s) && uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out uint v) ? v : 1);
-            DataSource source = DataSource.Load(parsed.GetValue(data)!, fraction, dataSeed, parsed.GetValue(maxData));
+            DataSource source = DataSource.Load(parsed.GetValue(data)!, fraction, dataSeed, parsed.GetValue(maxData), console);
             source = WithFeatures(path, ModelFile.FeaturesOf(metadata), source);
             CheckFits(path, model, source);
             string trainedOn = ConsoleText.Printable(metadata.GetValueOrDefault("data", "?"), 100);
