@@ -55,7 +55,7 @@ public sealed class ReadmeInstallTests(PackedFeed packed) : IClassFixture<Packed
     [Fact]
     public void ThePackagesCarryTheirMetadataDocsSymbolsAndOnlyThisPlatformsNatives()
     {
-        foreach ((string id, string assembly) in new[] { ("Backprop", "Backprop.Core"), ("Backprop.Plots", "Backprop.Plots") })
+        foreach ((string id, string assembly) in new[] { ("Backprop", "Backprop.Core"), ("Backprop.Plots", "Backprop.Plots"), ("Backprop.Onnx", "Backprop.Onnx") })
         {
             string package = Path.Combine(packed.Feed, $"{id}.0.1.0.nupkg");
             using ZipArchive zip = ZipFile.OpenRead(package);
