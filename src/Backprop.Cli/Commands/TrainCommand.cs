@@ -132,7 +132,8 @@ public static class TrainCommand
         if (options.Engine == "scalar" && TrainSetup.Classes(data) != 2)
             throw new UsageException($"--engine scalar trains binary classifiers (micrograd's demo); '{ConsoleText.Printable(data.Name)}' has {TrainSetup.Classes(data)} classes");
         int[] sizes = TrainSetup.Sizes(options, data);
-        if (options.Augment) _ = TrainSetup.ImageSize(data, "--augment"); // refused before any folder is made
+        // Refused before any folder is made; a CNN (which augments by default) is checked below under its own name.
+        if (options.Augment && options.Model != "cnn") _ = TrainSetup.ImageSize(data, "--augment");
         if (options.Model == "cnn")
         {
             int side = TrainSetup.ImageSize(data);
