@@ -6,27 +6,17 @@ python3-torch (1.13, CPU: oneDNN convolutions).
 Usage: torch_conv.py [THREADS]. Prints one JSON list of {"Workload", "Value", "Unit"} objects.
 """
 import json
-import statistics
+import os
 import sys
-import time
 
 import torch
 
-WARMUP_SECONDS = 2.0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_tensor import median_us  # the same timing as the tensor peer (and `backprop bench`)
 
 
 def median_ms(fn, warmup, runs):
-    start = time.perf_counter()
-    done = 0
-    while done < warmup or time.perf_counter() - start < WARMUP_SECONDS:
-        fn()
-        done += 1
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
+    return median_us(fn, warmup, runs) / 1000
 
 
 def forward_backward(layer, x):
