@@ -67,8 +67,7 @@ internal static class BatchNormKernel
             {
                 int at = Offset(n, c, channels, plane);
                 Span<T> row = ys.Slice(at, plane);
-                TensorPrimitives.Subtract(xs.Slice(at, plane), m, row);
-                TensorPrimitives.Divide(row, s, row);
+                Normalise(xs.Slice(at, plane), m, s, row);
                 if (!weight.IsEmpty) TensorPrimitives.Multiply(row, w, row);
                 if (!bias.IsEmpty) TensorPrimitives.Add(row, b, row);
             }
@@ -94,8 +93,7 @@ internal static class BatchNormKernel
             for (int n = 0; n < batch; n++)
             {
                 int at = Offset(n, c, channels, plane);
-                TensorPrimitives.Subtract(xs.Slice(at, plane), m, xhat);
-                TensorPrimitives.Divide(xhat, s, xhat);
+                Normalise(xs.Slice(at, plane), m, s, xhat);
                 sumG += double.CreateTruncating(TensorPrimitives.Sum(g.Slice(at, plane)));
                 sumGx += double.CreateTruncating(TensorPrimitives.Dot(g.Slice(at, plane), xhat));
             }
@@ -109,14 +107,20 @@ internal static class BatchNormKernel
             {
                 int at = Offset(n, c, channels, plane);
                 Span<T> row = dxs.Slice(at, plane);
-                TensorPrimitives.Subtract(xs.Slice(at, plane), m, xhat);
-                TensorPrimitives.Divide(xhat, s, xhat);
+                Normalise(xs.Slice(at, plane), m, s, xhat);
                 TensorPrimitives.Multiply(xhat, meanGx, xhat);
                 TensorPrimitives.Subtract(g.Slice(at, plane), meanG, row);
                 TensorPrimitives.Subtract(row, xhat, row);
                 TensorPrimitives.Multiply(row, scale, row);
             }
         });
+    }
+
+    /// <summary>x̂ = (x - mean) / σ into <paramref name="into"/>, subtract then divide (the composed formula's order), so forward and backward see the same x̂.</summary>
+    private static void Normalise<T>(ReadOnlySpan<T> x, T mean, T sigma, Span<T> into) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TensorPrimitives.Subtract(x, mean, into);
+        TensorPrimitives.Divide(into, sigma, into);
     }
 
     private static int Offset(int n, int c, int channels, int plane) => (n * channels + c) * plane;
