@@ -1,0 +1,82 @@
+using Backprop.TensorBoard.Proto;
+
+namespace Backprop.TensorBoard;
+
+/// <summary>
+/// Turns values into TensorBoard's <c>HistogramProto</c> with TensorFlow's default buckets:
+/// edges at ±1e-12·1.1^k up to 1e20, 0 between them, and ±<see cref="double.MaxValue"/> at the
+/// ends (1,549 edges), so buckets are narrow near zero and 10 % wider each step away from it.
+/// </summary>
+/// <remarks>
+/// As in TensorFlow's <c>Histogram::Add</c>, a value falls into the bucket whose limit is the
+/// first edge greater than it (0 goes into the bucket up to 1e-12). The proto lists buckets from
+/// the first non-empty one to the last, each with its upper limit; a run of empty buckets between
+/// them is merged into one empty bucket (as TensorFlow's <c>EncodeToProto</c> does), and those
+/// before the first and after the last are left out (TensorBoard draws the first bucket from
+/// <c>min</c> and the last up to <c>max</c>).
+/// </remarks>
+internal static class HistogramBuckets
+{
+    private static readonly double[] Edges = DefaultEdges();
+
+    /// <summary>TensorFlow's default bucket edges, ascending, from -<see cref="double.MaxValue"/> to <see cref="double.MaxValue"/>.</summary>
+    public static IReadOnlyList<double> DefaultLimits => Edges;
+
+    /// <summary>The histogram of <paramref name="values"/>: min, max, count, sum, sum of squares (in double, in order) and buckets.</summary>
+    /// <param name="values">At least one value, all finite.</param>
+    /// <param name="what">Names the values in an error message (the tag).</param>
+    /// <exception cref="ArgumentException">No values, or a value is NaN or infinite.</exception>
+    internal static HistogramProto Build(ReadOnlySpan<double> values, string what)
+    {
+        if (values.IsEmpty) throw new ArgumentException($"SummaryWriter.AddHistogram: '{what}' has no values", nameof(values));
+        var counts = new double[Edges.Length];
+        double min = double.PositiveInfinity, max = double.NegativeInfinity, sum = 0, squares = 0;
+        int bad = 0;
+        foreach (double v in values)
+        {
+            if (!double.IsFinite(v))
+            {
+                bad++;
+                continue;
+            }
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+            sum += v;
+            squares += v * v;
+            counts[BucketOf(v)]++;
+        }
+        if (bad > 0)
+            throw new ArgumentException($"SummaryWriter.AddHistogram: '{what}' has {bad} of {values.Length} values that are NaN or infinite; a histogram needs finite values", nameof(values));
+
+        var proto = new HistogramProto { Min = min, Max = max, Num = values.Length, Sum = sum, SumSquares = squares };
+        int first = Array.FindIndex(counts, c => c > 0), last = Array.FindLastIndex(counts, c => c > 0);
+        for (int i = first; i <= last; i++)
+        {
+            if (counts[i] == 0 && counts[i + 1] == 0) continue; // an empty run ends in one empty bucket at its last edge
+            proto.BucketLimit.Add(Edges[i]);
+            proto.Bucket.Add(counts[i]);
+        }
+        return proto;
+    }
+
+    /// <summary>The index of the first edge greater than <paramref name="value"/> (a finite value).</summary>
+    private static int BucketOf(double value)
+    {
+        int lo = 0, hi = Edges.Length - 1; // Edges[^1] is double.MaxValue, greater than or equal to any finite value
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (Edges[mid] > value) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo;
+    }
+
+    private static double[] DefaultEdges()
+    {
+        var positive = new List<double>();
+        for (double v = 1e-12; v < 1e20; v *= 1.1) positive.Add(v);
+        positive.Add(double.MaxValue);
+        return [.. positive.Select(v => -v).Reverse(), 0.0, .. positive];
+    }
+}
