@@ -5,7 +5,7 @@ namespace Backprop.TensorBoard;
 /// <summary>
 /// Turns values into TensorBoard's <c>HistogramProto</c> with TensorFlow's default buckets:
 /// edges at ±1e-12·1.1^k up to 1e20, 0 between them, and ±<see cref="double.MaxValue"/> at the
-/// ends (1,549 edges), so buckets are narrow near zero and 10 % wider each step away from it.
+/// ends (1,551 edges), so buckets are narrow near zero and 10 % wider each step away from it.
 /// </summary>
 /// <remarks>
 /// As in TensorFlow's <c>Histogram::Add</c>, a value falls into the bucket whose limit is the

@@ -9,8 +9,9 @@ public static class OutputFolder
     /// after the work is done.
     /// </summary>
     /// <param name="dir">The folder.</param>
+    /// <param name="what">What the folder is, for the message.</param>
     /// <exception cref="CommandFailedException">The folder cannot be created or written.</exception>
-    public static void Prepare(string dir)
+    public static void Prepare(string dir, string what = "output folder")
     {
         try
         {
@@ -21,7 +22,7 @@ public static class OutputFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new CommandFailedException($"cannot write to output folder '{dir}': {e.Message}", e);
+            throw new CommandFailedException($"cannot write to {what} '{dir}': {e.Message}", e);
         }
     }
 }

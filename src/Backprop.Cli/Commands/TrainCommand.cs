@@ -5,6 +5,7 @@ using Backprop.Distributed;
 using Backprop.IO;
 using Backprop.NN;
 using Backprop.Plots;
+using Backprop.TensorBoard;
 using Backprop.Training;
 using Spectre.Console;
 
@@ -54,13 +55,14 @@ public static class TrainCommand
         var distributed = new Option<bool>("--distributed") { Description = "Data-parallel training over MPI: run under mpirun -np N; each rank trains on its shard with --batch-size examples per step, rank 0 prints and saves (tensor engine)" };
         var bucketMb = NumberOptions.OptionalDouble("--bucket-mb", "All-reduce bucket size in MiB for --distributed (default 25, as PyTorch)", 0, 1 << 20, minExclusive: true);
         var peerTimeout = NumberOptions.OptionalDouble("--peer-timeout", "Seconds a --distributed rank waits for the others in a collective before it aborts the job (default 60)", 0, 86400, minExclusive: true);
+        var tensorBoard = new Option<string?>("--tensorboard") { Description = "Also log each epoch (losses, accuracies, learning rate, histograms of every weight and gradient) as TensorBoard event files in DIR: tensorboard --logdir DIR (tensor engine)", HelpName = "DIR" };
         Option<bool> noMemoryCheck = MemoryCheck.CreateOption();
         Option<int> maxData = DataLimitOption.Create();
 
         var command = new Command("train", "Train an MLP or a CNN and write the model, its metrics and pictures")
         {
             data, engine, hidden, activation, optimizer, lr, epochs, batchSize, seed, output, force, testFraction, dropout, schedule, gradFlow, noMemoryCheck, maxData,
-            modelKind, channels, augment, distributed, bucketMb, peerTimeout,
+            modelKind, channels, augment, distributed, bucketMb, peerTimeout, tensorBoard,
         };
         command.SetAction(parsed =>
         {
@@ -82,6 +84,7 @@ public static class TrainCommand
                 if (parsed.GetValue(optimizer) is string o && o != "sgd") throw new UsageException($"--optimizer {o}: the scalar engine uses SGD only; leave --optimizer out or use --engine tensor");
                 if (parsed.GetValue(schedule) is "cosine") throw new UsageException("--schedule cosine works with the tensor engine only (the scalar engine decays the rate linearly, as micrograd's demo)");
                 if (parsed.GetValue(gradFlow) > 0) throw new UsageException("--gradflow works with the tensor engine only");
+                if (parsed.GetValue(tensorBoard) is not null) throw new UsageException("--tensorboard works with the tensor engine only");
             }
             var options = new TrainOptions(
                 spec,
@@ -108,7 +111,8 @@ public static class TrainCommand
                 parsed.GetResult(augment) is { Implicit: false } ? parsed.GetValue(augment) : cnn,
                 parsed.GetValue(distributed),
                 parsed.GetValue(bucketMb),
-                parsed.GetValue(peerTimeout));
+                parsed.GetValue(peerTimeout),
+                parsed.GetValue(tensorBoard));
             return options.Distributed ? DistributedTraining.Run(console, options) : Run(console, options);
         });
         return command;
@@ -146,14 +150,22 @@ public static class TrainCommand
         {
             MemoryCheck.Require(TrainingMemory.Estimate(options, data, sizes), $"training an MLP of {ConsoleText.Printable(string.Join("-", sizes), 80)}", !options.CheckMemory);
         }
-        string folder = communicator is null
-            ? RunFolder.Prepare(options.Out, data.ShortName, options.Force, DateTime.Now)
-            : DistributedTraining.PrepareFolder(communicator, () => RunFolder.Prepare(options.Out, data.ShortName, options.Force, DateTime.Now));
+        if (options.TensorBoard is not null && options.Engine == "scalar") throw new UsageException("--tensorboard works with the tensor engine only");
+        string PrepareFolders()
+        {
+            if (options.TensorBoard is string logDir) OutputFolder.Prepare(logDir, "--tensorboard folder");
+            return RunFolder.Prepare(options.Out, data.ShortName, options.Force, DateTime.Now);
+        }
+        string folder = communicator is null ? PrepareFolders() : DistributedTraining.PrepareFolder(communicator, PrepareFolders);
         console.WriteLine($"data: {ConsoleText.Printable(data.Name)}: {data.Train.Count} training examples{(data.Test is null ? "" : $", {data.Test.Count} test examples")}, {data.Train.FeatureCount} features, {TrainSetup.Classes(data)} classes");
         console.WriteLine($"output: {ConsoleText.Printable(folder)}");
 
         TrainSetup.Setup setup = TrainSetup.Create(options, data, communicator);
         var trainer = new Trainer(setup.Task, options.Epochs);
+        // Only rank 0 writes the event file; the others train without one.
+        using SummaryWriter? tensorBoard = root && options.TensorBoard is string tensorBoardDir ? TensorBoardLog.Open(tensorBoardDir) : null;
+        using IDisposable? logging = tensorBoard is null ? null : TrainingLog.Attach(trainer, tensorBoard, setup.Model(), setup.Optimizer);
+        if (tensorBoard is not null) console.WriteLine($"tensorboard: {ConsoleText.Printable(tensorBoard.FilePath)}");
         TrainingResult result;
         int signalExit;
         string? signalName;

@@ -17,7 +17,8 @@ public static class TrainSetup
     /// <param name="Model">The trained model (an <see cref="Mlp"/> or a <see cref="Cnn"/>), once the run ends (the scalar engine's is converted to a tensor MLP).</param>
     /// <param name="GradFlow">The gradient-flow recorder, or null.</param>
     /// <param name="Distributed">The data-parallel wrapper of the model in a <c>--distributed</c> run, or null.</param>
-    public sealed record Setup(TrainingTask Task, Func<Module> Model, GradientFlowRecorder? GradFlow, DistributedDataParallel? Distributed = null);
+    /// <param name="Optimizer">The tensor engine's optimizer (its learning rate is logged), or null for the scalar engine.</param>
+    public sealed record Setup(TrainingTask Task, Func<Module> Model, GradientFlowRecorder? GradFlow, DistributedDataParallel? Distributed = null, Optimizer? Optimizer = null);
 
     /// <summary>The number of outputs a model needs for <paramref name="data"/>: one per class seen in either split.</summary>
     /// <param name="data">The data.</param>
@@ -72,7 +73,7 @@ public static class TrainSetup
             GradientFlowEvery = Math.Max(1, options.GradFlowEvery),
             Augment = options.Augment ? new RandomShift(ImageSize(data), 2, new NumpyRandom(options.Seed + 2)).Apply : null,
         };
-        return new Setup(task, () => model, gradFlow, ddp);
+        return new Setup(task, () => model, gradFlow, ddp, optimizer);
     }
 
     /// <summary>The optimizer named on the command line, with PyTorch's default rates (SGD: 0.1 with momentum 0.9).</summary>

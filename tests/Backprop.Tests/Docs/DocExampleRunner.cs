@@ -29,7 +29,7 @@ public static partial class DocExampleRunner
     private static readonly Lazy<MetadataReference[]> References = new(() =>
     {
         string[] platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
-        return [.. platform.Concat([typeof(Tensor).Assembly.Location, typeof(Backprop.Plots.PlotFonts).Assembly.Location, typeof(Backprop.Onnx).Assembly.Location])
+        return [.. platform.Concat([typeof(Tensor).Assembly.Location, typeof(Backprop.Plots.PlotFonts).Assembly.Location, typeof(Backprop.Onnx).Assembly.Location, typeof(Backprop.TensorBoard.SummaryWriter).Assembly.Location])
             .Distinct().Select(path => MetadataReference.CreateFromFile(path))];
     });
 
