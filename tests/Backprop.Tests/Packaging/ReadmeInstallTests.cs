@@ -55,7 +55,7 @@ public sealed class ReadmeInstallTests(PackedFeed packed) : IClassFixture<Packed
     [Fact]
     public void ThePackagesCarryTheirMetadataDocsSymbolsAndOnlyThisPlatformsNatives()
     {
-        foreach ((string id, string assembly) in new[] { ("Backprop", "Backprop.Core"), ("Backprop.Plots", "Backprop.Plots"), ("Backprop.Onnx", "Backprop.Onnx") })
+        foreach ((string id, string assembly) in new[] { ("Backprop", "Backprop.Core"), ("Backprop.Plots", "Backprop.Plots"), ("Backprop.Onnx", "Backprop.Onnx"), ("Backprop.TensorBoard", "Backprop.TensorBoard") })
         {
             string package = Path.Combine(packed.Feed, $"{id}.0.1.0.nupkg");
             using ZipArchive zip = ZipFile.OpenRead(package);
@@ -72,6 +72,11 @@ public sealed class ReadmeInstallTests(PackedFeed packed) : IClassFixture<Packed
             Assert.Contains("<member name=", Entry(zip, $"lib/net10.0/{assembly}.xml"));
             Assert.True(File.Exists(Path.ChangeExtension(package, ".snupkg")), $"{id}: no symbol package");
         }
+        // The vendored .proto files' licences travel with the packages built from them.
+        using (ZipArchive onnx = ZipFile.OpenRead(Path.Combine(packed.Feed, "Backprop.Onnx.0.1.0.nupkg")))
+            Assert.Contains("Apache License", Entry(onnx, "LICENSE-onnx.txt"));
+        using (ZipArchive tensorBoard = ZipFile.OpenRead(Path.Combine(packed.Feed, "Backprop.TensorBoard.0.1.0.nupkg")))
+            Assert.Contains("Apache License", Entry(tensorBoard, "LICENSE-tensorboard.txt"));
         // The plots package depends on ScottPlot (and so on each platform's Skia natives) instead of carrying them.
         using (ZipArchive plots = ZipFile.OpenRead(Path.Combine(packed.Feed, "Backprop.Plots.0.1.0.nupkg")))
             Assert.DoesNotContain(plots.Entries, e => e.FullName.StartsWith("runtimes/", StringComparison.Ordinal));
