@@ -9,7 +9,8 @@ namespace Backprop.TensorBoard;
 /// </summary>
 /// <remarks>
 /// As in TensorFlow's <c>Histogram::Add</c>, a value falls into the bucket whose limit is the
-/// first edge greater than it (0 goes into the bucket up to 1e-12). The proto lists buckets from
+/// first edge greater than it (0 goes into the bucket up to 1e-12; <see cref="double.MaxValue"/>
+/// itself into the last, as TensorFlow clamps it). The proto lists buckets from
 /// the first non-empty one to the last, each with its upper limit; a run of empty buckets between
 /// them is merged into one empty bucket (as TensorFlow's <c>EncodeToProto</c> does), and those
 /// before the first and after the last are left out (TensorBoard draws the first bucket from
@@ -17,10 +18,13 @@ namespace Backprop.TensorBoard;
 /// </remarks>
 internal static class HistogramBuckets
 {
-    private static readonly double[] Edges = DefaultEdges();
+    private const double Smallest = 1e-12, Growth = 1.1;
+    private static readonly double LogSmallest = Math.Log(Smallest), LogGrowth = Math.Log(Growth);
 
-    /// <summary>TensorFlow's default bucket edges, ascending, from -<see cref="double.MaxValue"/> to <see cref="double.MaxValue"/>.</summary>
-    public static IReadOnlyList<double> DefaultLimits => Edges;
+    /// <summary>The positive edges, ascending: 1e-12·1.1^k below 1e20 (multiplied up one by one, as TensorFlow does), then double.MaxValue.</summary>
+    private static readonly double[] Positive = PositiveEdges();
+
+    private static readonly double[] Edges = [.. Positive.Select(v => -v).Reverse(), 0.0, .. Positive];
 
     /// <summary>The histogram of <paramref name="values"/>: min, max, count, sum, sum of squares (in double, in order) and buckets.</summary>
     /// <param name="values">At least one value, all finite.</param>
@@ -59,24 +63,36 @@ internal static class HistogramBuckets
         return proto;
     }
 
-    /// <summary>The index of the first edge greater than <paramref name="value"/> (a finite value).</summary>
+    /// <summary>The index in <see cref="Edges"/> of the first edge greater than <paramref name="value"/> (a finite value).</summary>
     private static int BucketOf(double value)
     {
-        int lo = 0, hi = Edges.Length - 1; // Edges[^1] is double.MaxValue, greater than or equal to any finite value
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (Edges[mid] > value) hi = mid;
-            else lo = mid + 1;
-        }
-        return lo;
+        int zero = Positive.Length; // Edges: -Positive reversed, then 0 at this index, then Positive
+        if (value >= 0) return zero + 1 + FirstPositive(value, orEqual: false);
+        // The first negative edge -p[j] above value is that of the largest j with p[j] < -value; none: 0 is.
+        int j = FirstPositive(-value, orEqual: true) - 1;
+        return j < 0 ? zero : zero - 1 - j;
     }
 
-    private static double[] DefaultEdges()
+    /// <summary>
+    /// The first index j with <c>Positive[j] &gt; a</c> (or <c>&gt;= a</c>): a guess from the
+    /// logarithm, then corrected against the edges themselves, so the answer is that of a search.
+    /// </summary>
+    private static int FirstPositive(double a, bool orEqual)
+    {
+        double guess = (Math.Log(a) - LogSmallest) / LogGrowth;
+        int j = guess > 0 ? (int)Math.Min(guess, Positive.Length - 1) : 0;
+        while (j > 0 && Above(Positive[j - 1], a, orEqual)) j--;
+        while (j < Positive.Length - 1 && !Above(Positive[j], a, orEqual)) j++; // double.MaxValue's bucket also takes double.MaxValue
+        return j;
+    }
+
+    private static bool Above(double edge, double a, bool orEqual) => orEqual ? edge >= a : edge > a;
+
+    private static double[] PositiveEdges()
     {
         var positive = new List<double>();
-        for (double v = 1e-12; v < 1e20; v *= 1.1) positive.Add(v);
+        for (double v = Smallest; v < 1e20; v *= Growth) positive.Add(v);
         positive.Add(double.MaxValue);
-        return [.. positive.Select(v => -v).Reverse(), 0.0, .. positive];
+        return [.. positive];
     }
 }

@@ -139,17 +139,37 @@ public sealed class SummaryWriterTests : IDisposable
         }, iter: 40);
     }
 
-    /// <summary>
-    /// Every limit is one of TensorFlow's default edges (computed here again), ascending; each
-    /// bucket counts the values from the previous limit (inclusive) to its own (exclusive); the
-    /// first and last are not empty, and no two empty buckets follow each other.
-    /// </summary>
-    private static void CheckBuckets(HistogramView h, double[] values)
+    [Fact]
+    public void ValuesOnAndBesideEveryEdgeFallIntoTheBucketAboveThem()
+    {
+        // The writer finds a bucket from a logarithm, then corrects against the edges: on an edge
+        // and one ulp either side of it, the answer must be the exact one.
+        double[] edges = [.. TensorFlowEdges().Where(e => Math.Abs(e) != double.MaxValue)];
+        double[] values = [.. edges.SelectMany(e => new[] { Math.BitDecrement(e), e, Math.BitIncrement(e) }), 1e-300, -1e-300, double.MaxValue, -double.MaxValue];
+        using (var writer = new SummaryWriter(_dir, Clock())) writer.AddHistogram("edges", values, 0);
+        HistogramView h = EventFileReader.ReadFolder(_dir)[1].Values[0].Histogram!;
+        CheckBuckets(h, values);
+        Assert.Equal(edges.Length + 1, h.Bucket.Length);   // every bucket from -double.MaxValue's to double.MaxValue's holds values
+    }
+
+    /// <summary>TensorFlow's default edges, made here again: ±1e-12·1.1^k below 1e20, ±double.MaxValue, and 0; ascending.</summary>
+    private static double[] TensorFlowEdges()
     {
         var edges = new List<double>();
         for (double v = 1e-12; v < 1e20; v *= 1.1) edges.Add(v);
         edges.Add(double.MaxValue);
-        HashSet<double> tf = [.. edges, .. edges.Select(v => -v), 0.0];
+        return [.. edges.Select(v => -v).Reverse(), 0.0, .. edges];
+    }
+
+    /// <summary>
+    /// Every limit is one of TensorFlow's default edges (computed here again), ascending; each
+    /// bucket counts the values from the previous limit (inclusive) to its own (exclusive, but for
+    /// double.MaxValue); the
+    /// first and last are not empty, and no two empty buckets follow each other.
+    /// </summary>
+    private static void CheckBuckets(HistogramView h, double[] values)
+    {
+        HashSet<double> tf = [.. TensorFlowEdges()];
         Assert.Equal(2 * 775 + 1, tf.Count);   // 774 edges from 1e-12 to 1e20 and double.MaxValue, each side, and 0
         Assert.Equal(h.BucketLimit.Length, h.Bucket.Length);
         Assert.All(h.BucketLimit, limit => Assert.Contains(limit, tf));
@@ -159,13 +179,14 @@ public sealed class SummaryWriterTests : IDisposable
         for (int i = 0; i < h.Bucket.Length; i++)
         {
             double from = i == 0 ? double.NegativeInfinity : h.BucketLimit[i - 1];
-            Assert.Equal(values.Count(v => v >= from && v < h.BucketLimit[i]), h.Bucket[i]);
+            double to = h.BucketLimit[i];
+            Assert.Equal(values.Count(v => v >= from && (v < to || to == double.MaxValue)), h.Bucket[i]);   // the last edge's bucket takes double.MaxValue too
             if (i > 0) Assert.False(h.Bucket[i] == 0 && h.Bucket[i - 1] == 0, "two empty buckets in a row");
         }
         Assert.True(h.Bucket[0] > 0 && h.Bucket[^1] > 0);
         // The first limit is the first edge above the smallest value, the last the first above the largest.
         Assert.Equal(tf.Where(e => e > h.Min).Min(), h.BucketLimit[0]);
-        Assert.Equal(tf.Where(e => e > h.Max).Min(), h.BucketLimit[^1]);
+        Assert.Equal(tf.Where(e => e > h.Max).DefaultIfEmpty(double.MaxValue).Min(), h.BucketLimit[^1]);
         Assert.Equal(values.Sum(), h.Sum, 1e-9 * values.Sum(Math.Abs));
         Assert.Equal(values.Sum(v => v * v), h.SumSquares, 1e-9 * values.Sum(v => v * v));
     }
