@@ -5,7 +5,6 @@ using Backprop.Distributed;
 using Backprop.IO;
 using Backprop.NN;
 using Backprop.Plots;
-using Backprop.TensorBoard;
 using Backprop.Training;
 using Spectre.Console;
 
@@ -163,8 +162,7 @@ public static class TrainCommand
         TrainSetup.Setup setup = TrainSetup.Create(options, data, communicator);
         var trainer = new Trainer(setup.Task, options.Epochs);
         // Only rank 0 writes the event file; the others train without one.
-        using SummaryWriter? tensorBoard = root && options.TensorBoard is string tensorBoardDir ? TensorBoardLog.Open(tensorBoardDir) : null;
-        using IDisposable? logging = tensorBoard is null ? null : TrainingLog.Attach(trainer, tensorBoard, setup.Model(), setup.Optimizer);
+        using TensorBoardLog? tensorBoard = root && options.TensorBoard is string tensorBoardDir ? TensorBoardLog.Open(tensorBoardDir, trainer, setup.Model(), setup.Optimizer) : null;
         if (tensorBoard is not null) console.WriteLine($"tensorboard: {ConsoleText.Printable(tensorBoard.FilePath)}");
         TrainingResult result;
         int signalExit;
@@ -202,6 +200,7 @@ public static class TrainCommand
         Module model = setup.Model();
         WriteOutputs(console, options, data, folder, model, result, setup);
         PrintSummary(console, result);
+        if (tensorBoard is not null) console.WriteLine(tensorBoard.Summary(result.Seconds));
         communicator?.Barrier(); // the other ranks wait for these outputs before they exit
         switch (result.Outcome)
         {

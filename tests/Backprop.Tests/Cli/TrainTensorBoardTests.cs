@@ -25,6 +25,7 @@ public sealed class TrainTensorBoardTests : IDisposable
         Assert.True(code == 0, stdout + err);
         string file = Assert.Single(Directory.GetFiles(logs));
         Assert.Contains($"tensorboard: {file}", stdout);
+        Assert.Matches($@"\ntensorboard: 2 epochs logged to {System.Text.RegularExpressions.Regex.Escape(file)} in [0-9]+ ms \([0-9]+\.[0-9] % of the training time\)", stdout);
 
         List<EventView> events = EventFileReader.Read(file);
         Assert.Equal("brain.Event:2", events[0].FileVersion);
