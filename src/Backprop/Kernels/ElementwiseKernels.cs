@@ -138,9 +138,16 @@ internal readonly struct AbsKernel : IUnaryKernel
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, y);
 }
 
+/// <summary>tanh: floats by <see cref="TanhSingle"/> (single precision throughout, at most 2 ulp), doubles by TensorPrimitives.</summary>
 internal readonly struct TanhKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, y);
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+            TanhSingle.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(y));
+        else
+            TensorPrimitives.Tanh(x, y);
+    }
 }
 
 internal readonly struct SigmoidKernel : IUnaryKernel
