@@ -6,13 +6,53 @@ namespace Backprop;
 /// tensor ops, so that with <c>createGraph</c> the backward pass is itself recorded and
 /// gradients of gradients work.
 /// </summary>
-/// <param name="Name">The op's name, as errors and graph drawings show it.</param>
-/// <param name="Inputs">The tensors the op read.</param>
-/// <param name="Backward">The rule.</param>
-/// <param name="CreatedAt">Where the op was called, recorded only in anomaly mode.</param>
-/// <param name="Saved">The tensors whose values the rule reads, with the version each had when recorded.</param>
-internal sealed record GradFn(string Name, Tensor[] Inputs, Func<Tensor, Tensor?[]> Backward, string? CreatedAt, SavedTensor[] Saved)
+/// <remarks>
+/// An object per recorded op, as PyTorch's <c>Node</c>: a hot op has a sealed class of its own
+/// holding what its rule reads (<see cref="LinearGradFn"/>), so that recording it allocates
+/// this object and its inputs' array and nothing else; other ops pass a closure
+/// (<see cref="ClosureGradFn"/>). Up to two saved tensors are kept in fields, more in an array.
+/// </remarks>
+internal abstract class GradFn
 {
+    private readonly Tensor? _saved0, _saved1;
+    private readonly int _version0, _version1;
+    private SavedTensor[]? _moreSaved;
+
+    /// <summary>Sets the name and inputs, and records the versions of up to two saved tensors now.</summary>
+    /// <param name="name">The op's name, as errors and graph drawings show it.</param>
+    /// <param name="inputs">The tensors the op read.</param>
+    /// <param name="saved0">A tensor whose values the rule reads, or null.</param>
+    /// <param name="saved1">Another, or null.</param>
+    protected GradFn(string name, Tensor[] inputs, Tensor? saved0 = null, Tensor? saved1 = null)
+    {
+        Name = name;
+        Inputs = inputs;
+        _saved0 = saved0;
+        _version0 = saved0?.Version ?? 0;
+        _saved1 = saved1;
+        _version1 = saved1?.Version ?? 0;
+    }
+
+    /// <summary>The op's name, as errors and graph drawings show it.</summary>
+    public string Name { get; }
+
+    /// <summary>The tensors the op read.</summary>
+    public Tensor[] Inputs { get; }
+
+    /// <summary>Where the op was called, recorded only in anomaly mode.</summary>
+    public string? CreatedAt { get; set; }
+
+    /// <summary>The rule: the gradient of each input (null where it gets none) from the output's.</summary>
+    public abstract Tensor?[] Backward(Tensor grad);
+
+    /// <summary>Records the versions of tensors the rule reads beyond the two given to the constructor.</summary>
+    protected void SaveMore(ReadOnlySpan<Tensor> saved)
+    {
+        var versions = new SavedTensor[saved.Length];
+        for (int i = 0; i < saved.Length; i++) versions[i] = new SavedTensor(saved[i], saved[i].Version);
+        _moreSaved = versions;
+    }
+
     /// <summary>
     /// Throws if a tensor the rule reads was written in place since the op ran (its storage's
     /// version moved on), which would make the gradient silently wrong.
@@ -20,14 +60,19 @@ internal sealed record GradFn(string Name, Tensor[] Inputs, Func<Tensor, Tensor?
     /// <param name="output">The op's output, to name it as such.</param>
     public void CheckSavedVersions(Tensor output)
     {
-        foreach (SavedTensor saved in Saved)
-        {
-            int now = saved.Tensor.Version;
-            if (now == saved.Version) continue;
-            throw new InvalidOperationException(
-                $"{Name} backward: {Describe(saved.Tensor, output)} was modified in place after {Name} saved it for the backward pass " +
-                $"(version {saved.Version} then, {now} now); compute it again, or change a copy (Clone) instead");
-        }
+        if (_saved0 is not null) Check(_saved0, _version0, output);
+        if (_saved1 is not null) Check(_saved1, _version1, output);
+        if (_moreSaved is null) return;
+        foreach (SavedTensor saved in _moreSaved) Check(saved.Tensor, saved.Version, output);
+    }
+
+    private void Check(Tensor saved, int version, Tensor output)
+    {
+        int now = saved.Version;
+        if (now == version) return;
+        throw new InvalidOperationException(
+            $"{Name} backward: {Describe(saved, output)} was modified in place after {Name} saved it for the backward pass " +
+            $"(version {version} then, {now} now); compute it again, or change a copy (Clone) instead");
     }
 
     private string Describe(Tensor tensor, Tensor output)
@@ -39,6 +84,23 @@ internal sealed record GradFn(string Name, Tensor[] Inputs, Func<Tensor, Tensor?
         }
         return $"{what} ({tensor.DType} {ShapeMath.Format(tensor.ShapeArray)})";
     }
+}
+
+/// <summary>A rule given as a closure (the ops without a class of their own).</summary>
+internal sealed class ClosureGradFn : GradFn
+{
+    private readonly Func<Tensor, Tensor?[]> _rule;
+
+    /// <summary>The rule <paramref name="rule"/> of the op <paramref name="name"/>, which read <paramref name="inputs"/> and saved <paramref name="saved"/>.</summary>
+    public ClosureGradFn(string name, Tensor[] inputs, Tensor[] saved, Func<Tensor, Tensor?[]> rule)
+        : base(name, inputs, saved.Length > 0 ? saved[0] : null, saved.Length > 1 ? saved[1] : null)
+    {
+        _rule = rule;
+        if (saved.Length > 2) SaveMore(saved.AsSpan(2));
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Backward(Tensor grad) => _rule(grad);
 }
 
 /// <summary>A tensor a backward rule reads, and its storage's version when the op ran.</summary>

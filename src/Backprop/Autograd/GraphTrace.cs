@@ -6,7 +6,7 @@ namespace Backprop;
 
 /// <summary>
 /// A record of the ops one forward pass ran, for exporters (ONNX): while a trace is active on a
-/// flow of control, every op the tensor graph records (<see cref="TensorGraph.Record"/>) is
+/// flow of control, every op the tensor graph records (<see cref="TensorGraph.Record(Tensor, GradFn)"/>) is
 /// noted here with its name and inputs, whether or not gradients are on, and ops that need more
 /// to be understood (an axis, a slope, a convolution's geometry) or that are compositions
 /// (LayerNorm, BatchNorm in evaluation) add a typed description of themselves
@@ -14,7 +14,7 @@ namespace Backprop;
 /// </summary>
 /// <remarks>
 /// The cost when no trace is active is one read of a static counter in the few ops that
-/// describe themselves, and nothing in <see cref="TensorGraph.Record"/> beyond that read: no
+/// describe themselves, and nothing in <see cref="TensorGraph.Record(Tensor, GradFn)"/> beyond that read: no
 /// strings or attributes are built unless a trace is on.
 /// </remarks>
 internal sealed class GraphTrace : IDisposable

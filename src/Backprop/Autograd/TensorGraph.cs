@@ -55,9 +55,7 @@ internal static class TensorGraph
         {
             if (input.RequiresGrad)
             {
-                var versions = saved.Length == 0 ? [] : new SavedTensor[saved.Length];
-                for (int i = 0; i < saved.Length; i++) versions[i] = new SavedTensor(saved[i], saved[i].Version);
-                output.GradFn = new GradFn(name, inputs, backward, anomaly ? Environment.StackTrace : null, versions);
+                output.GradFn = new ClosureGradFn(name, inputs, saved, backward) { CreatedAt = anomaly ? Environment.StackTrace : null };
                 return output;
             }
         }
@@ -65,7 +63,35 @@ internal static class TensorGraph
     }
 
     /// <summary>
-    /// Whether <see cref="Record"/> would do anything for an op on these inputs (attach a rule,
+    /// <see cref="Record(Tensor, string, Tensor[], Tensor[], Func{Tensor, Tensor?[]})"/> for an op
+    /// whose rule is an object of its own (made by the caller, after <see cref="WillRecord"/>
+    /// said yes, with its saved tensors' versions taken).
+    /// </summary>
+    /// <param name="output">The op's result.</param>
+    /// <param name="fn">The rule, naming the op and its inputs.</param>
+    /// <returns><paramref name="output"/>.</returns>
+    public static Tensor Record(Tensor output, GradFn fn)
+    {
+        if (GraphTrace.AnyActive) GraphTrace.Current?.Add(output, fn.Name, fn.Inputs, null);
+        AutogradModes modes = Autograd.Modes;
+        bool anomaly = (modes & AutogradModes.AnomalyDetection) != 0;
+        if (anomaly && !_inBackwardRule && !AllFinite(output))
+            throw new AnomalyException(fn.Name, $"{fn.Name} produced NaN or infinity in its output (forward), shape {ShapeMath.Format(output.ShapeArray)}");
+        if ((modes & AutogradModes.GradDisabled) != 0) return output;
+        foreach (Tensor input in fn.Inputs)
+        {
+            if (input.RequiresGrad)
+            {
+                if (anomaly) fn.CreatedAt = Environment.StackTrace;
+                output.GradFn = fn;
+                return output;
+            }
+        }
+        return output;
+    }
+
+    /// <summary>
+    /// Whether <see cref="Record(Tensor, GradFn)"/> would do anything for an op on these inputs (attach a rule,
     /// or check the output in anomaly mode), so that a hot op can skip building its rule (a
     /// closure, a delegate, the arrays) when it will not be recorded, as under NoGrad.
     /// </summary>

@@ -8,8 +8,9 @@ namespace Backprop.Memory;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Small arrays (fewer than <see cref="MinPooledBytes"/>) are left to the GC, which allocates
-/// them faster than any pool. Larger ones are rounded up to one of four classes per power of
+/// Small arrays (fewer than <see cref="MinPooledBytes"/>) are kept per thread, by exact length,
+/// without a lock (<see cref="SmallArrays{T}"/>), and are not counted in <see cref="Statistics"/>.
+/// Larger ones are rounded up to one of four classes per power of
 /// two (at most 25% larger than asked for), so that batch sizes and layer widths that recur
 /// find their arrays again. At most <see cref="MaxRetainedBytes"/> are kept; beyond that,
 /// returned arrays are dropped for the GC.
@@ -20,7 +21,7 @@ namespace Backprop.Memory;
 /// </remarks>
 public static class BufferPool
 {
-    /// <summary>Arrays smaller than this many bytes are not pooled.</summary>
+    /// <summary>Arrays smaller than this many bytes are kept per thread instead of in the shared pool.</summary>
     public const int MinPooledBytes = 1024;
 
     private static readonly Lock Gate = new();
@@ -64,8 +65,8 @@ public static class BufferPool
         int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         if ((long)count * size < MinPooledBytes)
         {
-            pooled = false;
-            return GC.AllocateUninitializedArray<T>(count);
+            pooled = count > 0;
+            return pooled ? SmallArrays<T>.Rent(count) : GC.AllocateUninitializedArray<T>(0);
         }
         pooled = true;
         int length = SizeClass(count);
@@ -86,6 +87,13 @@ public static class BufferPool
     /// <summary>Takes back an array that <see cref="Rent{T}"/> handed out as pooled.</summary>
     internal static void Return(Array array)
     {
+        switch (array)
+        {
+            case float[] f when f.Length <= SmallArrays<float>.MaxLength: SmallArrays<float>.Return(f); return;
+            case double[] d when d.Length <= SmallArrays<double>.MaxLength: SmallArrays<double>.Return(d); return;
+            case long[] l when l.Length <= SmallArrays<long>.MaxLength: SmallArrays<long>.Return(l); return;
+            case bool[] b when b.Length <= SmallArrays<bool>.MaxLength: SmallArrays<bool>.Return(b); return;
+        }
         long bytes = (long)array.Length * (array is float[] ? sizeof(float) : sizeof(double));
         lock (Gate)
         {

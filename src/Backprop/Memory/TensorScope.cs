@@ -20,17 +20,51 @@ namespace Backprop.Memory;
 public sealed class TensorScope : IDisposable
 {
     [ThreadStatic] private static TensorScope? _current;
+    // The lists of the last scopes disposed on this thread, cleared, for the next ones: a scope
+    // per training step (and one per backward pass inside it) would otherwise grow new lists
+    // (and their arrays) every step.
+    [ThreadStatic] private static List<Storage?>?[]? _spareLists;
+    private const int SpareLists = 4;
 
     private readonly TensorScope? _outer;
     private readonly string _releasedBy;
-    private readonly List<Storage?> _owned = [];
+    private readonly List<Storage?> _owned;
     private bool _disposed;
 
     internal TensorScope(string releasedBy)
     {
         _outer = _current;
         _releasedBy = releasedBy;
+        _owned = TakeSpareList();
         _current = this;
+    }
+
+    private static List<Storage?> TakeSpareList()
+    {
+        List<Storage?>?[]? spares = _spareLists;
+        if (spares is null) return [];
+        for (int i = 0; i < SpareLists; i++)
+        {
+            if (spares[i] is { } list)
+            {
+                spares[i] = null;
+                return list;
+            }
+        }
+        return [];
+    }
+
+    private static void KeepSpareList(List<Storage?> list)
+    {
+        List<Storage?>?[] spares = _spareLists ??= new List<Storage?>?[SpareLists];
+        for (int i = 0; i < SpareLists; i++)
+        {
+            if (spares[i] is null)
+            {
+                spares[i] = list;
+                return;
+            }
+        }
     }
 
     /// <summary>The innermost scope open on this thread, or null.</summary>
@@ -45,6 +79,7 @@ public sealed class TensorScope : IDisposable
         get
         {
             int n = 0;
+            if (_disposed) return n; // its list may be another scope's now
             foreach (Storage? s in _owned) if (s is not null) n++;
             return n;
         }
@@ -53,6 +88,7 @@ public sealed class TensorScope : IDisposable
     /// <summary>Makes <paramref name="storage"/> this scope's to release.</summary>
     internal void Adopt(Storage storage)
     {
+        if (_disposed) return; // a scope that has ended releases nothing more (the GC will)
         storage.Scope = this;
         storage.ScopeSlot = _owned.Count;
         _owned.Add(storage);
@@ -102,6 +138,7 @@ public sealed class TensorScope : IDisposable
             storage.Release(_releasedBy);
         }
         _owned.Clear();
+        if (_owned.Capacity <= 1 << 16) KeepSpareList(_owned);
     }
 
     /// <summary>Restores the scope that was current before <see cref="Switch"/>.</summary>

@@ -12,14 +12,7 @@ public partial class Tensor
         return TensorGraph.WillRecord(this) ? RecordTanh(this, result) : result;
     }
 
-    private static Tensor RecordTanh(Tensor input, Tensor result)
-    {
-        // One pass when the backward pass is not itself recorded; the composed (differentiable)
-        // form when it is. Both compute the same bits.
-        return TensorGraph.Record(result, "Tanh", [input], [result], g => [TensorGraph.RecordingDuringBackward == true
-            ? g * (1.0 - result * result)
-            : Elementwise.Zip<TanhBackwardKernel>("Tanh backward", g, result)]);
-    }
+    private static Tensor RecordTanh(Tensor input, Tensor result) => TensorGraph.Record(result, new TanhGradFn(input, result));
 
     /// <summary>The logistic function 1/(1 + e^-x); d/dx = σ(x)(1 - σ(x)).</summary>
     public Tensor Sigmoid()

@@ -62,20 +62,11 @@ public partial class Tensor
         return TensorGraph.WillRecord(this, weight, bias) ? RecordLinear(result, this, weight, bias) : result;
     }
 
-    private static Tensor RecordLinear(Tensor result, Tensor input, Tensor weight, Tensor? bias)
-    {
-        Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
-        return TensorGraph.Record(result, "Linear", inputs, [input, weight], g => TensorGraph.RecordingDuringBackward == true
-            ? [
-                input.RequiresGrad ? g.MatMul(weight) : null,
-                weight.RequiresGrad ? g.Transpose(0, 1).MatMul(input) : null,
-                bias is not null && bias.RequiresGrad ? g.Sum(0) : null,
-            ]
-            : LinearBackward(input, weight, bias, StridedCopy.ToContiguous(g)));
-    }
+    private static Tensor RecordLinear(Tensor result, Tensor input, Tensor weight, Tensor? bias) =>
+        TensorGraph.Record(result, new LinearGradFn(input, weight, bias));
 
     /// <summary>The gradients of <see cref="Linear"/>'s inputs, computed by the kernels directly (nothing recorded).</summary>
-    private static Tensor?[] LinearBackward(Tensor input, Tensor weight, Tensor? bias, Tensor g)
+    internal static Tensor?[] LinearBackward(Tensor input, Tensor weight, Tensor? bias, Tensor g)
     {
         int rows = input._shape[0], inFeatures = input._shape[1], outFeatures = weight._shape[0];
         var grads = new Tensor?[bias is null ? 2 : 3];

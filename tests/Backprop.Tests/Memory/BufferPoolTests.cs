@@ -27,11 +27,16 @@ public class BufferPoolTests
     }
 
     [Fact]
-    public void SmallArraysAreNotPooledAndLargeOnesComeBack()
+    public void SmallArraysComeBackToTheirThreadAndLargeOnesToThePool()
     {
+        // Small: exact length, kept by this thread's stacks (SmallArraysTests has the rest).
         float[] small = BufferPool.Rent<float>(100, out bool smallPooled);
-        Assert.False(smallPooled);
+        Assert.True(smallPooled);
         Assert.Equal(100, small.Length);
+        while (SmallArrays<float>.Kept(100) > 0) BufferPool.Rent<float>(100, out _);
+        BufferPool.Return(small);
+        Assert.Equal(1, SmallArrays<float>.Kept(100));
+        Assert.Same(small, BufferPool.Rent<float>(100, out _));
 
         double[] large = BufferPool.Rent<double>(50_001, out bool pooled);
         Assert.True(pooled);

@@ -1,0 +1,30 @@
+namespace Backprop;
+
+/// <summary>
+/// <see cref="Tensor.Linear"/>'s rule: d/dx = G·W, d/dW = Gᵀ·x, d/db = Σ rows of G, computed by
+/// the kernels straight into contiguous gradients; with <c>createGraph</c>, by differentiable
+/// ops (the same numbers), so that gradients of gradients work.
+/// </summary>
+internal sealed class LinearGradFn : GradFn
+{
+    private readonly Tensor _input, _weight;
+    private readonly Tensor? _bias;
+
+    /// <summary>The rule of <c>input.Linear(weight, bias)</c>; input and weight are saved (their versions taken now).</summary>
+    public LinearGradFn(Tensor input, Tensor weight, Tensor? bias)
+        : base("Linear", bias is null ? [input, weight] : [input, weight, bias], input, weight)
+    {
+        _input = input;
+        _weight = weight;
+        _bias = bias;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Backward(Tensor grad) => TensorGraph.RecordingDuringBackward == true
+        ? [
+            _input.RequiresGrad ? grad.MatMul(_weight) : null,
+            _weight.RequiresGrad ? grad.Transpose(0, 1).MatMul(_input) : null,
+            _bias is not null && _bias.RequiresGrad ? grad.Sum(0) : null,
+        ]
+        : Tensor.LinearBackward(_input, _weight, _bias, Kernels.StridedCopy.ToContiguous(grad));
+}
