@@ -27,12 +27,13 @@ namespace Backprop.Cli.Training;
 /// <param name="BucketMegabytes">The all-reduce bucket size in MiB (null: 25, as PyTorch).</param>
 /// <param name="PeerTimeoutSeconds">How long a rank waits in a collective for the others before it aborts the job (null: 60 s).</param>
 /// <param name="TensorBoard">The folder of the TensorBoard event file each epoch is logged to, or null for none.</param>
+/// <param name="TrainMetrics">"evaluate" (score the whole training split after each epoch) or "running" (the epoch's batch losses and accuracy, averaged: free).</param>
 public sealed record TrainOptions(
     string Data, string Engine, int[] Hidden, ActivationKind Activation, string Optimizer, double? LearningRate,
     int Epochs, int BatchSize, uint Seed, string? Out, double? TestFraction, double Dropout, string Schedule = "none",
     int GradFlowEvery = 0, bool Force = false, bool CheckMemory = true, int MaxDataMegabytes = 256,
     string Model = "mlp", int[]? Channels = null, bool Augment = false, bool Distributed = false, double? BucketMegabytes = null, double? PeerTimeoutSeconds = null,
-    string? TensorBoard = null)
+    string? TensorBoard = null, string TrainMetrics = "evaluate")
 {
     /// <summary>The CNN's default block widths: 32 then 64 channels, as the classic MNIST CNN.</summary>
     public static readonly int[] DefaultChannels = [32, 64];

@@ -71,6 +71,7 @@ public static class TrainSetup
             Schedule = options.Schedule == "cosine" ? new CosineSchedule(optimizer, options.Epochs * stepsPerEpoch) : null,
             GradientFlow = gradFlow,
             GradientFlowEvery = Math.Max(1, options.GradFlowEvery),
+            TrainMetrics = options.TrainMetrics == "running" ? TrainMetrics.Running : TrainMetrics.Evaluate,
             Augment = options.Augment ? new RandomShift(ImageSize(data), 2, new NumpyRandom(options.Seed + 2)).Apply : null,
         };
         return new Setup(task, () => model, gradFlow, ddp, optimizer);

@@ -61,16 +61,39 @@ internal static class BatchNormKernel
             mean.Span[c] = m;
             variance.Span[c] = var;
             sigma.Span[c] = s;
-            T w = weight.IsEmpty ? T.One : weight.Span[c], b = bias.IsEmpty ? T.Zero : bias.Span[c];
-            Span<T> ys = y.Span;
-            for (int n = 0; n < batch; n++)
-            {
-                int at = Offset(n, c, channels, plane);
-                Span<T> row = ys.Slice(at, plane);
-                Normalise(xs.Slice(at, plane), m, s, row);
-                if (!weight.IsEmpty) TensorPrimitives.Multiply(row, w, row);
-                if (!bias.IsEmpty) TensorPrimitives.Add(row, b, row);
-            }
+            Scale(xs, y.Span, m, s, weight, bias, batch, c, channels, plane);
+        });
+    }
+
+    /// <summary>y = (x - mean) / σ · γ + β over channel <paramref name="c"/>'s planes, each step rounded as the composed formula rounds it.</summary>
+    private static void Scale<T>(ReadOnlySpan<T> xs, Span<T> ys, T m, T s, ReadOnlyMemory<T> weight, ReadOnlyMemory<T> bias, int batch, int c, int channels, int plane)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T w = weight.IsEmpty ? T.One : weight.Span[c], b = bias.IsEmpty ? T.Zero : bias.Span[c];
+        for (int n = 0; n < batch; n++)
+        {
+            int at = Offset(n, c, channels, plane);
+            Span<T> row = ys.Slice(at, plane);
+            Normalise(xs.Slice(at, plane), m, s, row);
+            if (!weight.IsEmpty) TensorPrimitives.Multiply(row, w, row);
+            if (!bias.IsEmpty) TensorPrimitives.Add(row, b, row);
+        }
+    }
+
+    /// <summary>
+    /// Normalises <paramref name="x"/> into <paramref name="y"/> with given statistics (evaluation
+    /// mode: the running mean and variance): σ = √(var + ε) per channel, then
+    /// <c>(x - mean) / σ · γ + β</c> in the composed formula's order, so the bits are those of
+    /// the composed ops, without their broadcast copies.
+    /// </summary>
+    public static void Inference<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> mean, ReadOnlyMemory<T> variance, ReadOnlyMemory<T> weight,
+                                    ReadOnlyMemory<T> bias, Memory<T> y, int batch, int channels, int plane, double eps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ForEachChannel(batch, channels, plane, c =>
+        {
+            T m = mean.Span[c], s = T.Sqrt(variance.Span[c] + T.CreateTruncating(eps));
+            Scale(x.Span, y.Span, m, s, weight, bias, batch, c, channels, plane);
         });
     }
 

@@ -61,6 +61,21 @@ public abstract class BatchNorm : Module
             : result;
 
     /// <summary>
+    /// The normalisation of <paramref name="input"/> ([N, C, …]) with the running statistics:
+    /// one fused pass when nothing will be recorded (evaluation under NoGrad, the common case),
+    /// else the composed formula, whose gradients (to the input, γ and β) autograd derives.
+    /// Both give the same bits.
+    /// </summary>
+    private protected Tensor Normalized(Tensor input)
+    {
+        if (!TensorGraph.WillRecord(input, Weight, Bias))
+            return input.BatchNormInference(_runningMean, _runningVar, Weight, Bias, Eps);
+        int[] channelShape = [1, input.Shape[1], .. Enumerable.Repeat(1, input.Rank - 2)];
+        Tensor mean = _runningMean.Reshape(channelShape), variance = _runningVar.Reshape(channelShape);
+        return Evaluated(input, (input - mean) / (variance + Eps).Sqrt() * Weight.Reshape(channelShape) + Bias.Reshape(channelShape));
+    }
+
+    /// <summary>
     /// Moves the running statistics towards a training batch's: the mean as it is, the biased
     /// variance made unbiased (× n / (n − 1)), and counts the batch. Not recorded for backward.
     /// </summary>

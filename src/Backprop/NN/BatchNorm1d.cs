@@ -36,6 +36,6 @@ public sealed class BatchNorm1d : BatchNorm
             Track(mean, variance, n);
             return result;
         }
-        return Evaluated(input, (input - RunningMean) / (RunningVar + Eps).Sqrt() * Weight + Bias);
+        return Normalized(input);
     }
 }

@@ -30,18 +30,11 @@ public sealed class BatchNorm2d : BatchNorm
     {
         if (input.Rank != 4 || input.Shape[1] != Channels)
             throw new ArgumentException($"BatchNorm2d({Channels}): expected input [N,{Channels},H,W], got [{string.Join(",", input.Shape)}]");
-        int[] channelShape = [1, Channels, 1, 1];
-        Tensor mean, variance;
-        if (IsTraining)
-        {
-            int n = input.Shape[0] * input.Shape[2] * input.Shape[3];
-            if (n < 2) throw new ArgumentException($"BatchNorm2d({Channels}): training needs more than one value per channel, got input [{string.Join(",", input.Shape)}]");
-            Tensor result = input.BatchNormTraining(Weight, Bias, Eps, out mean, out variance);
-            Track(mean, variance, n);
-            return result;
-        }
-        mean = RunningMean.Reshape(channelShape);
-        variance = RunningVar.Reshape(channelShape);
-        return Evaluated(input, (input - mean) / (variance + Eps).Sqrt() * Weight.Reshape(channelShape) + Bias.Reshape(channelShape));
+        if (!IsTraining) return Normalized(input);
+        int n = input.Shape[0] * input.Shape[2] * input.Shape[3];
+        if (n < 2) throw new ArgumentException($"BatchNorm2d({Channels}): training needs more than one value per channel, got input [{string.Join(",", input.Shape)}]");
+        Tensor result = input.BatchNormTraining(Weight, Bias, Eps, out Tensor mean, out Tensor variance);
+        Track(mean, variance, n);
+        return result;
     }
 }

@@ -74,6 +74,28 @@ public partial class Tensor
         });
     }
 
+    /// <summary>
+    /// Batch normalisation with given statistics (evaluation mode) in one pass, for when nothing
+    /// records: (x - mean) / √(var + ε) · γ + β per channel of dimension 1, the same bits as the
+    /// composed ops. Not recorded: callers that need gradients use the composed formula.
+    /// </summary>
+    internal Tensor BatchNormInference(Tensor mean, Tensor variance, Tensor? weight, Tensor? bias, double eps)
+    {
+        DTypes.RequireFloat("BatchNorm", this);
+        int batch = _shape[0], channels = _shape[1], plane = 1;
+        for (int d = 2; d < Rank; d++) plane *= _shape[d];
+        Tensor x = StridedCopy.ToContiguous(this), m = StridedCopy.ToContiguous(mean), v = StridedCopy.ToContiguous(variance);
+        Tensor? w = weight is null ? null : StridedCopy.ToContiguous(weight), b = bias is null ? null : StridedCopy.ToContiguous(bias);
+        Tensor y = Uninitialized(DType, (int[])_shape.Clone());
+        if (DType == DType.Float32)
+            BatchNormKernel.Inference(x.Memory<float>(), m.Memory<float>(), v.Memory<float>(), w?.Memory<float>() ?? default, b?.Memory<float>() ?? default,
+                                      y.Memory<float>(), batch, channels, plane, eps);
+        else
+            BatchNormKernel.Inference(x.Memory<double>(), m.Memory<double>(), v.Memory<double>(), w?.Memory<double>() ?? default, b?.Memory<double>() ?? default,
+                                      y.Memory<double>(), batch, channels, plane, eps);
+        return y;
+    }
+
     /// <summary>The closed-form gradients in two passes (<see cref="BatchNormKernel.Backward"/>); not differentiable.</summary>
     private static (Tensor Dx, Tensor? Dw, Tensor? Db) BatchNormBackwardFused(Tensor dy, Tensor x, Tensor? w, Tensor mean, Tensor sigma, bool wantWeight, bool wantBias)
     {

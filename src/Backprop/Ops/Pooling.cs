@@ -44,8 +44,8 @@ public partial class Tensor
         Tensor x = StridedCopy.ToContiguous(this);
         Tensor values = Uninitialized(DType, g.OutputShape), indices = Uninitialized(DType.Int64, g.OutputShape);
         int planes = g.Batch * g.Channels;
-        if (DType == DType.Float32) MaxPool2dKernel.Forward(x.Span<float>(), values.Span<float>(), indices.Span<long>(), g, planes);
-        else MaxPool2dKernel.Forward(x.Span<double>(), values.Span<double>(), indices.Span<long>(), g, planes);
+        if (DType == DType.Float32) MaxPool2dKernel.Forward(x.Memory<float>(), values.Memory<float>(), indices.Memory<long>(), g, planes);
+        else MaxPool2dKernel.Forward(x.Memory<double>(), values.Memory<double>(), indices.Memory<long>(), g, planes);
         int[] inputShape = (int[])_shape.Clone();
         TensorGraph.Record(values, Op, [this], [indices], dy => [MaxPoolScatter(dy, indices, inputShape)]);
         if (TensorGraph.Tracing) TensorGraph.Describe(values, Op, [this], new PoolAttributes(kernelSize, s, padding, dilation, false));

@@ -23,6 +23,9 @@ public sealed class ModuleTrainingTask : TrainingTask
     private Tensor[]? _saved;
     private IEnumerator<Batch>? _batches;
     private bool _recording;
+    private double _runningLoss;
+    private long _runningCorrect;
+    private long _runningCount;
 
     /// <summary>Sets up the task.</summary>
     /// <param name="model">The model to train.</param>
@@ -98,6 +101,14 @@ public sealed class ModuleTrainingTask : TrainingTask
     /// </summary>
     public Func<Tensor, Tensor>? Augment { get; init; }
 
+    /// <summary>
+    /// How the training split's loss and accuracy after each epoch are measured:
+    /// <see cref="TrainMetrics.Evaluate"/> (the default) scores the whole split again,
+    /// <see cref="TrainMetrics.Running"/> averages what the epoch's steps computed. The test
+    /// split is always scored with the epoch's final weights.
+    /// </summary>
+    public TrainMetrics TrainMetrics { get; init; }
+
     /// <summary>A recorder attached to the model (<see cref="GradientFlow.Attach"/>), or null.</summary>
     public GradientFlowRecorder? GradientFlow { get; init; }
 
@@ -114,6 +125,7 @@ public sealed class ModuleTrainingTask : TrainingTask
         _loader.Sampler?.SetEpoch(epoch);
         _batches?.Dispose();
         _batches = _loader.GetEnumerator();
+        (_runningLoss, _runningCorrect, _runningCount) = (0, 0, 0);
     }
 
     /// <inheritdoc/>
@@ -128,12 +140,27 @@ public sealed class ModuleTrainingTask : TrainingTask
         Batch batch = _batches.Current;
         _optimizer.ZeroGrad();
         Tensor features = Augment is null ? batch.Features : Augment(batch.Features);
-        Tensor loss = _loss(_model.Forward(features), batch.Labels);
+        Tensor output = _model.Forward(features);
+        Tensor loss = _loss(output, batch.Labels);
         loss.Backward();
         _recording = GradientFlow is not null && globalStep % Math.Max(1, GradientFlowEvery) == 0;
         if (_recording) GradientFlow!.RecordGradients(globalStep);
         double value = loss.Item();
-        return ReduceLoss is null ? value : ReduceLoss(value);
+        if (ReduceLoss is not null) value = ReduceLoss(value);
+        if (TrainMetrics == TrainMetrics.Running) Tally(output, batch, value);
+        return value;
+    }
+
+    /// <summary>Adds a step's loss (the reduced one, so that every rank's mean agrees) and its examples right to the epoch's running figures.</summary>
+    private void Tally(Tensor output, Batch batch, double loss)
+    {
+        using (Autograd.NoGrad())
+        {
+            (_, long right) = (Score ?? Evaluation.Score)(output.Detach(), batch.Labels);
+            _runningCorrect += right;
+        }
+        _runningLoss += loss * batch.Count;
+        _runningCount += batch.Count;
     }
 
     /// <inheritdoc/>
@@ -146,7 +173,13 @@ public sealed class ModuleTrainingTask : TrainingTask
     }
 
     /// <inheritdoc/>
-    public override EpochMetrics Evaluate(int epoch) => Evaluation.Epoch(_model, _train, _test, epoch, Score);
+    public override EpochMetrics Evaluate(int epoch)
+    {
+        if (TrainMetrics == TrainMetrics.Evaluate || _runningCount == 0) return Evaluation.Epoch(_model, _train, _test, epoch, Score);
+        (double? testLoss, double? testAccuracy) = (null, null);
+        if (_test is not null) (testLoss, testAccuracy) = Evaluation.Measure(_model, _test, Score ?? Evaluation.Score);
+        return new EpochMetrics(epoch, _runningLoss / _runningCount, (double)_runningCorrect / _runningCount, testLoss, testAccuracy);
+    }
 
     /// <inheritdoc/>
     public override void RememberWeights()

@@ -25,6 +25,8 @@ public sealed class CliErrorTests
     [InlineData("train --data moons --engine scalar --dropout 0.2", "--dropout works with the tensor engine only")]
     [InlineData("train --data moons --engine scalar --optimizer adam", "the scalar engine uses SGD only")]
     [InlineData("train --data moons --engine scalar --schedule cosine", "--schedule cosine works with the tensor engine only")]
+    [InlineData("train --data moons --engine scalar --train-metrics running", "--train-metrics running works with the tensor engine only")]
+    [InlineData("train --data moons --train-metrics sometimes", "sometimes")]
     [InlineData("train --data spirals --engine scalar", "binary classifiers")]
     [InlineData("train --data moons --model cnn", "--model cnn reads square images")]
     [InlineData("train --data moons --channels 4,8", "--channels sets the CNN's widths; add --model cnn")]

@@ -55,6 +55,31 @@ public sealed class TrainCnnCommandTests : IDisposable
         }
     }
 
+    [MnistFact]
+    public void TheCnnReportsRunningTrainingFiguresButScoresTheSavedWeights()
+    {
+        // By default a CNN's epochs report the training split as its steps saw it (no second
+        // pass); the summary table and `eval` still score the saved weights on the whole split.
+        // --train-metrics evaluate scores the split after each epoch, so metrics.csv agrees with eval.
+        foreach (string mode in new[] { "default", "evaluate" })
+        {
+            string folder = Path.Combine(_dir, mode);
+            string[] flags = mode == "default" ? [] : ["--train-metrics", mode];
+            (int code, string output, string error) = Support.Cli.Run(["train", "--data", "mnist", "--model", "cnn", "--channels", "2", "--epochs", "1",
+                "--batch-size", "500", "--augment", "false", .. flags, "--out", folder]);
+            Assert.True(code == 0, error + output);
+            string model = Path.Combine(folder, "model.safetensors");
+            (int evalCode, string evalOutput, string evalError) = Support.Cli.Run("eval", "--model", model, "--data", "mnist");
+            Assert.True(evalCode == 0, evalError);
+            string evaluated = Regex.Match(evalOutput, @"train\s*│\s*8000\s*│[^│]*│\s*([0-9.]+%)").Groups[1].Value;
+            Assert.Matches($@"train\s*│[^│]*│\s*{Regex.Escape(evaluated)}", output); // the summary table: the saved weights
+            string[] epoch = File.ReadAllLines(Path.Combine(folder, "metrics.csv"))[^1].Split(',');
+            string reported = (double.Parse(epoch[2], CultureInfo.InvariantCulture) * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
+            if (mode == "evaluate") Assert.Equal(evaluated, reported);
+            else Assert.NotEqual(evaluated, reported); // after one epoch from random weights the running mean lags far behind
+        }
+    }
+
     [Fact]
     public void AFileWhoseTensorsDoNotFitItsMetadataIsRefused()
     {

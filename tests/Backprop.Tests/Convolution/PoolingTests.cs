@@ -60,6 +60,46 @@ public class PoolingTests
         }, iter: 100);
     }
 
+    [Theory]
+    [InlineData(DType.Float32, new[] { 2, 3, 9, 8 })]
+    [InlineData(DType.Float64, new[] { 3, 5, 7, 7 })]
+    [InlineData(DType.Float32, new[] { 2, 2, 6, 35 })] // 17 windows a row: eight, eight, one
+    [InlineData(DType.Float32, new[] { 64, 32, 28, 28 })] // large enough to spread planes over threads
+    public void TheTwoByTwoPathChoosesAsTheDirectLoopsDo(DType dtype, int[] shape)
+    {
+        // The common window (2x2, stride 2, no padding) has a path of its own: the same choice
+        // as the general loops, ties to the first in row-major order, NaN over any number and a
+        // later NaN over an earlier one (its index says which).
+        var random = new NumpyRandom(41);
+        int count = shape.Aggregate(1, (a, b) => a * b);
+        double[] data = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            double u = random.Uniform(0, 1);
+            data[i] = u < 0.02 ? double.NaN : Math.Round(random.Normal(0, 2)); // rounded: many ties
+        }
+        Tensor x = Tensor.FromArray(data, shape).To(dtype);
+        (Tensor values, Tensor indices) = x.MaxPool2dWithIndices(2);
+        int h = shape[2], w = shape[3], oh = h / 2, ow = w / 2, planes = shape[0] * shape[1];
+        double[] got = values.ToDoubleArray();
+        long[] at = indices.ToArray<long>();
+        for (int p = 0; p < planes; p++)
+        for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++)
+        {
+            double best = 0;
+            int which = -1;
+            foreach ((int r, int c) in new[] { (2 * i, 2 * j), (2 * i, 2 * j + 1), (2 * i + 1, 2 * j), (2 * i + 1, 2 * j + 1) })
+            {
+                double v = data[p * h * w + r * w + c];
+                if (which < 0 || v > best || double.IsNaN(v)) (best, which) = (v, r * w + c);
+            }
+            int o = p * oh * ow + i * ow + j;
+            Assert.True(which == at[o], $"plane {p} window ({i}, {j}): index {at[o]}, expected {which}");
+            Assert.Equal(best, got[o]);
+        }
+    }
+
     [Fact]
     public void AveragePoolingDividesAsPyTorchDoes()
     {

@@ -120,6 +120,37 @@ public class BatchNormFusedTests
         AssertClose(Composed(x1, null, null), bn1.Forward(x1), 1e-12);
     }
 
+    [Theory]
+    [InlineData(DType.Float32, new[] { 6, 4, 5, 5 })]
+    [InlineData(DType.Float64, new[] { 3, 4, 2, 3 })]
+    [InlineData(DType.Float32, new[] { 7, 4 })]
+    [InlineData(DType.Float32, new[] { 64, 4, 28, 28 })] // large enough to spread channels over threads
+    public void EvaluationModeGivesTheComposedFormulasBitsWhetherOrNotItRecords(DType dtype, int[] shape)
+    {
+        // Without a graph to record, evaluation runs one fused pass; with one, the composed ops
+        // (whose gradients autograd derives). Both must give what the composed formula gives.
+        BatchNorm bn = shape.Length == 4 ? new BatchNorm2d(4, dtype: dtype) : new BatchNorm1d(4, dtype: dtype);
+        using (Autograd.NoGrad())
+        {
+            bn.Weight.CopyFrom(Normal(20, 4).To(dtype));
+            bn.Bias.CopyFrom(Normal(21, 4).To(dtype));
+            bn.RunningMean.CopyFrom(Normal(22, 4).To(dtype));
+            bn.RunningVar.CopyFrom((Normal(23, 4) * Normal(23, 4) + 0.1).To(dtype));
+        }
+        bn.Eval();
+        Tensor x = (Normal(24, shape) * 3.0).To(dtype);
+        int[] channelShape = [1, 4, .. Enumerable.Repeat(1, shape.Length - 2)];
+        Tensor expected = (x - bn.RunningMean.Reshape(channelShape)) / (bn.RunningVar.Reshape(channelShape) + bn.Eps).Sqrt()
+                          * bn.Weight.Detach().Reshape(channelShape) + bn.Bias.Detach().Reshape(channelShape);
+        Tensor recorded = bn.Forward(x);
+        Assert.NotNull(recorded.GradFn); // the parameters require grad: the composed path
+        Tensor fused;
+        using (Autograd.NoGrad()) fused = bn.Forward(x);
+        Assert.Null(fused.GradFn);
+        Assert.Equal(expected.ToDoubleArray(), recorded.ToDoubleArray());
+        Assert.Equal(expected.ToDoubleArray(), fused.ToDoubleArray());
+    }
+
     private static Tensor Scaled(Tensor t)
     {
         Tensor s = (t * 3.0 + 1.0).Detach();
