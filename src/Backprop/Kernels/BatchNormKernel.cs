@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Kernels;
 
@@ -69,14 +70,12 @@ internal static class BatchNormKernel
     private static void Scale<T>(ReadOnlySpan<T> xs, Span<T> ys, T m, T s, ReadOnlyMemory<T> weight, ReadOnlyMemory<T> bias, int batch, int c, int channels, int plane)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T w = weight.IsEmpty ? T.One : weight.Span[c], b = bias.IsEmpty ? T.Zero : bias.Span[c];
+        // No γ: times 1 changes nothing. No β: plus -0 changes nothing (not even -0, which + 0 would make +0).
+        T w = weight.IsEmpty ? T.One : weight.Span[c], b = bias.IsEmpty ? T.NegativeZero : bias.Span[c];
         for (int n = 0; n < batch; n++)
         {
             int at = Offset(n, c, channels, plane);
-            Span<T> row = ys.Slice(at, plane);
-            Normalise(xs.Slice(at, plane), m, s, row);
-            if (!weight.IsEmpty) TensorPrimitives.Multiply(row, w, row);
-            if (!bias.IsEmpty) TensorPrimitives.Add(row, b, row);
+            Affine(xs.Slice(at, plane), m, s, w, b, ys.Slice(at, plane));
         }
     }
 
@@ -129,12 +128,7 @@ internal static class BatchNormKernel
             for (int n = 0; n < batch; n++)
             {
                 int at = Offset(n, c, channels, plane);
-                Span<T> row = dxs.Slice(at, plane);
-                Normalise(xs.Slice(at, plane), m, s, xhat);
-                TensorPrimitives.Multiply(xhat, meanGx, xhat);
-                TensorPrimitives.Subtract(g.Slice(at, plane), meanG, row);
-                TensorPrimitives.Subtract(row, xhat, row);
-                TensorPrimitives.Multiply(row, scale, row);
+                InputGradient(g.Slice(at, plane), xs.Slice(at, plane), m, s, meanG, meanGx, scale, dxs.Slice(at, plane));
             }
         });
     }
@@ -144,6 +138,39 @@ internal static class BatchNormKernel
     {
         TensorPrimitives.Subtract(x, mean, into);
         TensorPrimitives.Divide(into, sigma, into);
+    }
+
+    /// <summary>
+    /// y = (x - mean) / σ · γ + β in one pass, each operation rounded on its own as the
+    /// composed ops round it.
+    /// </summary>
+    private static void Affine<T>(ReadOnlySpan<T> x, T mean, T sigma, T gamma, T beta, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            Vector256<T> m = Vector256.Create(mean), s = Vector256.Create(sigma), w = Vector256.Create(gamma), b = Vector256.Create(beta);
+            for (; i + Vector256<T>.Count <= x.Length; i += Vector256<T>.Count)
+                ((Vector256.Create(x.Slice(i, Vector256<T>.Count)) - m) / s * w + b).CopyTo(y.Slice(i));
+        }
+        for (; i < x.Length; i++) y[i] = (x[i] - mean) / sigma * gamma + beta;
+    }
+
+    /// <summary>dx = ((dy - mean(dy)) - x̂·mean(dy·x̂)) · γ/σ with x̂ = (x - mean) / σ, in one pass, rounded step by step as before.</summary>
+    private static void InputGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, T mean, T sigma, T meanG, T meanGx, T scale, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            Vector256<T> m = Vector256.Create(mean), s = Vector256.Create(sigma), mg = Vector256.Create(meanG), mgx = Vector256.Create(meanGx), k = Vector256.Create(scale);
+            for (; i + Vector256<T>.Count <= x.Length; i += Vector256<T>.Count)
+            {
+                Vector256<T> xhat = (Vector256.Create(x.Slice(i, Vector256<T>.Count)) - m) / s;
+                ((Vector256.Create(dy.Slice(i, Vector256<T>.Count)) - mg - xhat * mgx) * k).CopyTo(dx.Slice(i));
+            }
+        }
+        for (; i < x.Length; i++) dx[i] = (dy[i] - meanG - (x[i] - mean) / sigma * meanGx) * scale;
     }
 
     private static int Offset(int n, int c, int channels, int plane) => (n * channels + c) * plane;
