@@ -8,6 +8,7 @@ namespace Backprop.Kernels;
 internal static class ConvBuffers<T> where T : unmanaged
 {
     [ThreadStatic] private static T[]? t_columns;
+    [ThreadStatic] private static T[]? t_padded;
 
     /// <summary>The calling thread's column tile, at least <paramref name="count"/> elements; valid until this thread asks again.</summary>
     public static T[] Columns(int count)
@@ -15,6 +16,15 @@ internal static class ConvBuffers<T> where T : unmanaged
         T[]? buffer = t_columns;
         if (buffer is null || buffer.Length < count)
             t_columns = buffer = GC.AllocateUninitializedArray<T>(count, pinned: true);
+        return buffer;
+    }
+
+    /// <summary>This thread's buffer for zero-padded planes (<see cref="DirectConvKernel"/>), at least <paramref name="count"/> elements.</summary>
+    public static T[] Padded(int count)
+    {
+        T[]? buffer = t_padded;
+        if (buffer is null || buffer.Length < count)
+            t_padded = buffer = GC.AllocateUninitializedArray<T>(count, pinned: true);
         return buffer;
     }
 }

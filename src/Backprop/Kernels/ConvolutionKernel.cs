@@ -48,27 +48,44 @@ internal static unsafe class ConvolutionKernel
 
     /// <summary><c>output = conv(input, weight) + bias</c>; <paramref name="bias"/> empty for none.</summary>
     public static void Forward<T>(ReadOnlyMemory<T> input, ReadOnlyMemory<T> weight, ReadOnlyMemory<T> bias, Memory<T> output,
-                                  ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget)
+                                  ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget, bool allowDirect = true)
         where T : unmanaged, INumber<T>
     {
+        if (allowDirect && DirectConvKernel.TakesForward(g))
+        {
+            DirectConvKernel.Forward(input, weight, bias, output, g, Threads(g, maxThreads));
+            return;
+        }
         int tile = TileColumns(g, tileBudget);
         ForEachImage(g, maxThreads, (n, gemmThreads) => ForwardImage(input.Span, weight.Span, bias.Span, output.Span, g, n, tile, gemmThreads));
     }
 
     /// <summary><c>inputGrad = col2im(Wᵀ·outputGrad)</c>, the gradient of the input (every element written).</summary>
     public static void InputGradient<T>(ReadOnlyMemory<T> outputGrad, ReadOnlyMemory<T> weight, Memory<T> inputGrad,
-                                        ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget)
+                                        ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget, bool allowDirect = true)
         where T : unmanaged, INumber<T>
     {
+        if (allowDirect && DirectConvKernel.TakesInputGradient(g))
+        {
+            DirectConvKernel.InputGradient(outputGrad, weight, inputGrad, g, Threads(g, maxThreads));
+            return;
+        }
         int tile = TileColumns(g, tileBudget);
         ForEachImage(g, maxThreads, (n, gemmThreads) => InputGradientImage(outputGrad.Span, weight.Span, inputGrad.Span, g, n, tile, gemmThreads));
     }
 
     /// <summary><c>weightGrad = Σₙ outputGradₙ·cols(inputₙ)ᵀ</c>, the gradient of the weight (every element written).</summary>
-    public static void WeightGradient<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> outputGrad, Span<T> weightGrad,
-                                         ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget)
+    public static void WeightGradient<T>(ReadOnlyMemory<T> inputMemory, ReadOnlyMemory<T> outputGradMemory, Memory<T> weightGradMemory,
+                                         ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget, bool allowDirect = true)
         where T : unmanaged, INumber<T>
     {
+        if (allowDirect && DirectConvKernel.TakesWeightGradient(g))
+        {
+            DirectConvKernel.WeightGradient(inputMemory, outputGradMemory, weightGradMemory, g, Threads(g, maxThreads));
+            return;
+        }
+        ReadOnlySpan<T> input = inputMemory.Span, outputGrad = outputGradMemory.Span;
+        Span<T> weightGrad = weightGradMemory.Span;
         int k = g.PatchSize, s = g.OutPlane, og = g.GroupOutChannels;
         weightGrad = weightGrad[..(g.OutChannels * k)];
         if (g.Batch == 0 || s == 0)
@@ -172,6 +189,13 @@ internal static unsafe class ConvolutionKernel
                 }
             }
         }
+    }
+
+    /// <summary>The threads a convolution's loops may use: one when the work is too small to pay for waking others.</summary>
+    private static int Threads(in ConvGeometry g, int maxThreads)
+    {
+        long work = (long)g.Batch * g.OutChannels * g.OutPlane * g.PatchSize;
+        return work >= ParallelThreshold ? (maxThreads == 0 ? Environment.ProcessorCount : maxThreads) : 1;
     }
 
     /// <summary>

@@ -177,8 +177,8 @@ public partial class Tensor
     {
         Tensor xc = StridedCopy.ToContiguous(x), dyc = StridedCopy.ToContiguous(dy);
         Tensor dw = Uninitialized(x.DType, g.WeightShape);
-        if (x.DType == DType.Float32) ConvolutionKernel.WeightGradient(xc.Span<float>(), dyc.Span<float>(), dw.Span<float>(), g);
-        else ConvolutionKernel.WeightGradient(xc.Span<double>(), dyc.Span<double>(), dw.Span<double>(), g);
+        if (x.DType == DType.Float32) ConvolutionKernel.WeightGradient(xc.Memory<float>(), dyc.Memory<float>(), dw.Memory<float>(), g);
+        else ConvolutionKernel.WeightGradient(xc.Memory<double>(), dyc.Memory<double>(), dw.Memory<double>(), g);
         return TensorGraph.Record(dw, "Conv2dWeightGrad", [x, dy], [x, dy], v =>
         [
             x.RequiresGrad ? ConvInputGradient(dy, v, g, "Conv2dInputGrad") : null,

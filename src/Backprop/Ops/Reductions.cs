@@ -33,9 +33,13 @@ public partial class Tensor
         }
         else
         {
-            for (int d = Rank - 1; d >= 0; d--)
+            // Neighbouring dimensions reduced together are one dimension of the contiguous data
+            // (H and W of an image's [0, 2, 3] sum: one pass over each plane, not one per row).
+            (int[] merged, bool[] reduceMerged) = MergeNeighbours(reduce);
+            result = result.View(merged, ShapeMath.ContiguousStrides(merged), result.Offset);
+            for (int d = merged.Length - 1; d >= 0; d--)
             {
-                if (reduce[d]) result = SumAlong(result, d);
+                if (reduceMerged[d]) result = SumAlong(result, d);
             }
         }
         // Always a new tensor object (reducing nothing returns a view), so the rule below is
@@ -225,6 +229,23 @@ public partial class Tensor
         if (contiguous.DType == DType.Float32) ReduceKernels.Sum(contiguous.Span<float>(), result.Span<float>(), outer, n, inner);
         else ReduceKernels.Sum(contiguous.Span<double>(), result.Span<double>(), outer, n, inner);
         return result;
+    }
+
+    /// <summary>This tensor's shape with each run of neighbouring dimensions that are all reduced (or all kept) multiplied into one, and which of those are reduced.</summary>
+    private (int[] Shape, bool[] Reduce) MergeNeighbours(bool[] reduce)
+    {
+        var shape = new List<int>(Rank);
+        var flags = new List<bool>(Rank);
+        for (int d = 0; d < Rank; d++)
+        {
+            if (d > 0 && reduce[d] == reduce[d - 1]) shape[^1] *= _shape[d];
+            else
+            {
+                shape.Add(_shape[d]);
+                flags.Add(reduce[d]);
+            }
+        }
+        return ([.. shape], [.. flags]);
     }
 
     /// <summary>The number of elements before and after dimension <paramref name="dim"/>.</summary>

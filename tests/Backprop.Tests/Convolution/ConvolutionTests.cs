@@ -149,6 +149,7 @@ public class ConvolutionTests
     [InlineData(3, 1, 1, 1)]
     [InlineData(1, 1, 0, 1)] // pointwise
     [InlineData(3, 2, 1, 4)]
+    [InlineData(3, 1, 1, 8)] // depthwise: the direct loops
     public void BitIdenticalForOneAndTwoThreads(int kernel, int stride, int padding, int groups)
     {
         var random = new NumpyRandom(21);
@@ -167,6 +168,48 @@ public class ConvolutionTests
         Assert.Equal(results[0], results[3]);
         Assert.Equal(results[1], results[4]);
         Assert.Equal(results[2], results[5]);
+    }
+
+    [Theory]
+    [InlineData(1, 32, 3, 1, 1, 1)]     // a first layer on grey images: the CNN's
+    [InlineData(3, 8, 3, 1, 1, 1)]      // on RGB images
+    [InlineData(8, 8, 3, 1, 1, 8)]      // depthwise
+    [InlineData(4, 8, 3, 2, 2, 4)]      // depthwise-ish (two channels a group), dilation 2
+    [InlineData(2, 6, 2, 0, 1, 2)]      // an even kernel, no padding, groups
+    [InlineData(1, 4, 5, 2, 1, 1)]      // a 5x5 kernel, "same"
+    public void TheDirectPathForSmallPatchesAgreesWithTheMatmulPath(int c, int o, int kernel, int padding, int dilation, int groups)
+    {
+        // Stride 1 with a patch of at most 32 taps goes through direct loops. The forward pass is
+        // the same chain of fused multiply-adds as the packed matmul's, so the same bits; the
+        // gradients sum in another order, so they agree to rounding. Widths 13 and 37 leave
+        // partial vectors at the end of a row.
+        foreach (int width in new[] { 13, 37 })
+        {
+            var random = new NumpyRandom((uint)(22 + c + o + kernel + width));
+            ConvGeometry g = new ConvSettings(1, 1, padding, padding, false, dilation, dilation, groups).Geometry("Conv2d", [3, c, 11, width], [o, c / groups, kernel, kernel]);
+            Assert.True(Backprop.Kernels.DirectConvKernel.TakesForward(g) && Backprop.Kernels.DirectConvKernel.TakesWeightGradient(g));
+            float[] x = Tensor.Randn(random, g.InputShape).ToFloatArray(), w = Tensor.Randn(random, g.WeightShape).ToFloatArray();
+            float[] dy = Tensor.Randn(random, g.OutputShape).ToFloatArray(), b = Tensor.Randn(random, [o]).ToFloatArray();
+            float[] direct = new float[dy.Length], matmul = new float[dy.Length];
+            ConvolutionKernel.Forward<float>(x, w, b, direct, g);
+            ConvolutionKernel.Forward<float>(x, w, b, matmul, g, allowDirect: false);
+            Assert.Equal(matmul, direct);
+            ConvolutionKernel.Forward<float>(x, w, default, direct, g);
+            ConvolutionKernel.Forward<float>(x, w, default, matmul, g, allowDirect: false);
+            Assert.Equal(matmul, direct);
+
+            float[] dwDirect = new float[w.Length], dwMatmul = new float[w.Length];
+            ConvolutionKernel.WeightGradient<float>(x, dy, dwDirect, g);
+            ConvolutionKernel.WeightGradient<float>(x, dy, dwMatmul, g, allowDirect: false);
+            AssertClose(Array.ConvertAll(dwMatmul, v => (double)v), Array.ConvertAll(dwDirect, v => (double)v), 1e-4);
+
+            float[] dxDirect = new float[x.Length], dxMatmul = new float[x.Length];
+            Array.Fill(dxDirect, float.NaN); // every element must be written
+            ConvolutionKernel.InputGradient<float>(dy, w, dxDirect, g);
+            ConvolutionKernel.InputGradient<float>(dy, w, dxMatmul, g, allowDirect: false);
+            Assert.Equal(Backprop.Kernels.DirectConvKernel.TakesInputGradient(g), o / groups * kernel * kernel <= 32);
+            AssertClose(Array.ConvertAll(dxMatmul, v => (double)v), Array.ConvertAll(dxDirect, v => (double)v), 1e-4);
+        }
     }
 
     [Fact]
