@@ -7,9 +7,11 @@ shipped digits, and after each epoch the loss and accuracy on both parts, as `tr
 
 With MODEL = cnn (`torch_mnist.py DIR THREADS EPOCHS cnn`) it is instead the peer of
 `backprop train --data mnist --model cnn` with its defaults: the network of torch_conv.py's
-cnn() (PyTorch's default init), Adam at 1e-3 with the same cosine schedule, no dropout,
+cnn(16, 32) (PyTorch's default init), Adam at 1e-3 with the same cosine schedule, no dropout,
 batches of 128, each training image shifted by a random -2..2 pixels in each direction (zeros
-shifted in), as `--augment` does.
+shifted in), as `--augment` does; after each epoch only the test part is scored (the training
+part's figures are the epoch's running ones, free, as `--train-metrics running`), and the
+training part once at the end (`train`'s summary table).
 
 Usage: torch_mnist.py DIR [THREADS] [EPOCHS] [MODEL]. Prints one JSON object: the seconds spent in
 training steps (what `train` calls "s of training"), the whole run's seconds, the minor page
@@ -84,7 +86,7 @@ def main():
     if kind == "cnn":
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         from torch_conv import cnn
-        model = cnn()
+        model = cnn(16, 32)
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     else:
         model = torch.nn.Sequential(
@@ -111,8 +113,11 @@ def main():
             schedule.step()
             loss.item()
         training += time.perf_counter() - began
-        evaluate(model, train_x, train_y)
+        if kind != "cnn":
+            evaluate(model, train_x, train_y)
         _, accuracy = evaluate(model, test_x, test_y)
+    if kind == "cnn":
+        evaluate(model, train_x, train_y)
     total = time.perf_counter() - start
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_before
     print(json.dumps({"TrainingSeconds": training, "TotalSeconds": total, "Steps": epochs * batches,

@@ -47,7 +47,7 @@ public static class TrainCommand
         schedule.AcceptOnlyFromAmong("none", "cosine");
         var modelKind = new Option<string>("--model") { Description = "mlp, or cnn (3x3 convolution blocks with batch norm, ReLU and max pooling, then a linear head; square images such as mnist)", DefaultValueFactory = _ => "mlp" };
         modelKind.AcceptOnlyFromAmong("mlp", "cnn");
-        var channels = new Option<string?>("--channels") { Description = "Output channels of the CNN's convolution blocks (default 32,64; --model cnn)" };
+        var channels = new Option<string?>("--channels") { Description = "Output channels of the CNN's convolution blocks (default 16,32; --model cnn)" };
         var trainMetrics = new Option<string?>("--train-metrics") { Description = "How the training split's loss and accuracy are reported after each epoch: evaluate (score it again with the epoch's weights) or running (the mean over the epoch's batches, as trained: free); default running for --model cnn, else evaluate" };
         trainMetrics.AcceptOnlyFromAmong("evaluate", "running");
         var augment = new Option<bool>("--augment") { Description = "Shift each training image by up to ±2 pixels at random (seeded; square images such as mnist; on by default for --model cnn, --augment false turns it off)" };

@@ -35,6 +35,11 @@ public sealed record TrainOptions(
     string Model = "mlp", int[]? Channels = null, bool Augment = false, bool Distributed = false, double? BucketMegabytes = null, double? PeerTimeoutSeconds = null,
     string? TensorBoard = null, string TrainMetrics = "evaluate")
 {
-    /// <summary>The CNN's default block widths: 32 then 64 channels, as the classic MNIST CNN.</summary>
-    public static readonly int[] DefaultChannels = [32, 64];
+    /// <summary>
+    /// The CNN's default block widths: 16 then 32 channels. The classic 32 and 64 reach about
+    /// the same on the 8,000 training digits (98.90 % against 98.75 % on the held-out 2,000 after
+    /// 20 epochs, docs/cnn.md) at about three times the arithmetic, more than the two minutes a
+    /// default run may take on a 2-core machine.
+    /// </summary>
+    public static readonly int[] DefaultChannels = [16, 32];
 }

