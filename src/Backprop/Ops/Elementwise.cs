@@ -17,7 +17,7 @@ internal static class Elementwise
         DTypes.RequireFloat(op, x);
         Tensor source = StridedCopy.ToContiguous(x);
         // Shapes are never written after a tensor is made, so the result shares its input's.
-        Tensor result = Tensor.Uninitialized(x.DType, x.ShapeArray);
+        Tensor result = Tensor.UninitializedLike(source);
         if (x.DType == DType.Float32) TKernel.Apply<float>(source.Span<float>(), result.Span<float>());
         else TKernel.Apply<double>(source.Span<double>(), result.Span<double>());
         return result;
@@ -29,7 +29,9 @@ internal static class Elementwise
     {
         DTypes.RequireSame(op, a, b);
         int[] shape = BroadcastShape(op, a, b);
-        Tensor result = Tensor.Uninitialized(a.DType, shape);
+        Tensor result = ReferenceEquals(shape, a.ShapeArray) ? Tensor.UninitializedLike(a)
+            : ReferenceEquals(shape, b.ShapeArray) ? Tensor.UninitializedLike(b)
+            : Tensor.Uninitialized(a.DType, shape);
         if (a.DType == DType.Float32) Zip<TKernel, float>(a, b, result);
         else Zip<TKernel, double>(a, b, result);
         return result;

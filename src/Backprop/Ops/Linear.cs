@@ -73,7 +73,7 @@ public partial class Tensor
         if (input.RequiresGrad)
         {
             // G·W: the same product as G·(Wᵀ)ᵀ through the composed form's transposed views.
-            Tensor gx = Uninitialized(input.DType, [rows, inFeatures]);
+            Tensor gx = UninitializedLike(input);
             if (input.DType == DType.Float32)
                 MatMulKernel.Multiply(g.Span<float>(), outFeatures, 1, weight.Storage<float>().AsSpan(weight._offset), weight._strides[0], weight._strides[1],
                     gx.Span<float>(), rows, inFeatures, outFeatures);
@@ -85,7 +85,7 @@ public partial class Tensor
         if (weight.RequiresGrad)
         {
             // Gᵀ·x, laid out as the weight is ([out, in], contiguous): never copied to be made so.
-            Tensor gw = Uninitialized(weight.DType, [outFeatures, inFeatures]);
+            Tensor gw = UninitializedLike(weight);
             if (weight.DType == DType.Float32)
                 MatMulKernel.Multiply(g.Span<float>(), 1, outFeatures, input.Storage<float>().AsSpan(input._offset), input._strides[0], input._strides[1],
                     gw.Span<float>(), outFeatures, inFeatures, rows);
@@ -97,7 +97,7 @@ public partial class Tensor
         if (bias is not null && bias.RequiresGrad)
         {
             // The column sums, by the same reduction (and so the same bits) as the broadcast add's SumTo.
-            Tensor gb = Uninitialized(bias.DType, [outFeatures]);
+            Tensor gb = UninitializedLike(bias);
             if (bias.DType == DType.Float32) ReduceKernels.Sum(g.Span<float>(), gb.Span<float>(), 1, rows, outFeatures);
             else ReduceKernels.Sum(g.Span<double>(), gb.Span<double>(), 1, rows, outFeatures);
             grads[2] = gb;

@@ -26,6 +26,18 @@ internal static class ShapeMath
         return strides;
     }
 
+    /// <summary>Whether <paramref name="strides"/> are exactly <see cref="ContiguousStrides"/> of <paramref name="shape"/>.</summary>
+    public static bool AreContiguousStrides(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
+    {
+        int stride = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (strides[i] != stride) return false;
+            stride *= Math.Max(shape[i], 1);
+        }
+        return true;
+    }
+
     /// <summary>
     /// The NumPy broadcast of two shapes: aligned at the right, each pair of sizes equal or one
     /// of them 1.

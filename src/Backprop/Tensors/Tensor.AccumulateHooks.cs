@@ -2,10 +2,8 @@ namespace Backprop;
 
 public partial class Tensor
 {
-    private List<Action<Tensor>>? _accumulateHooks;
-
     /// <summary>Hooks registered with <see cref="RegisterPostAccumulateGradHook"/>, in order; empty when none.</summary>
-    internal IReadOnlyList<Action<Tensor>> AccumulateHooks => (IReadOnlyList<Action<Tensor>>?)_accumulateHooks ?? [];
+    internal IReadOnlyList<Action<Tensor>> AccumulateHooks => (IReadOnlyList<Action<Tensor>>?)_extras?.AccumulateHooks ?? [];
 
     /// <summary>
     /// Registers <paramref name="hook"/> to run each time a backward pass has finished adding
@@ -23,12 +21,12 @@ public partial class Tensor
             throw new InvalidOperationException($"RegisterPostAccumulateGradHook: the tensor was computed by {GradFn.Name}; only leaves accumulate a gradient");
         if (!RequiresGrad)
             throw new InvalidOperationException("RegisterPostAccumulateGradHook: the tensor does not require grad, so no gradient will reach it");
-        (_accumulateHooks ??= []).Add(hook);
+        (Extras.AccumulateHooks ??= []).Add(hook);
         return new AccumulateHookHandle(this, hook);
     }
 
     private sealed class AccumulateHookHandle(Tensor owner, Action<Tensor> hook) : IDisposable
     {
-        public void Dispose() => owner._accumulateHooks?.Remove(hook);
+        public void Dispose() => owner._extras?.AccumulateHooks?.Remove(hook);
     }
 }

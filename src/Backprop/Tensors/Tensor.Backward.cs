@@ -23,7 +23,7 @@ public partial class Tensor
     /// </summary>
     public void ZeroGrad()
     {
-        if (GradIsAccumulator) _grad!.SharedStorage.Release("its gradient was cleared by ZeroGrad()");
+        if (GradIsAccumulator) Grad!.SharedStorage.Release("its gradient was cleared by ZeroGrad()");
         Grad = null;
     }
 }

@@ -46,7 +46,19 @@ public partial class Tensor
     /// <summary>Backward scratch: the gradient gathered so far during the current pass.</summary>
     internal Tensor? PendingGrad;
 
-    private List<HookSlot>? _hooks;
+    // What few tensors have (a gradient, hooks), in an object of its own made on first use: every
+    // op's result is a Tensor, and a tiny op's cost is largely its allocations.
+    private TensorExtras? _extras;
+
+    private TensorExtras Extras => _extras ??= new TensorExtras();
+
+    private sealed class TensorExtras
+    {
+        public Tensor? Grad;
+        public bool GradIsAccumulator;
+        public List<HookSlot>? Hooks;
+        public List<Action<Tensor>>? AccumulateHooks;
+    }
 
     /// <summary>
     /// A new leaf over the same storage, shape and strides as <paramref name="data"/> (no copy),
@@ -85,9 +97,22 @@ public partial class Tensor
     /// A new contiguous tensor whose elements are not cleared first, for op results that write
     /// every element (skipping the clear saves a pass over large buffers).
     /// </summary>
-    internal static Tensor Uninitialized(DType dtype, int[] shape)
+    internal static Tensor Uninitialized(DType dtype, int[] shape) =>
+        new(RentStorage(dtype, ShapeMath.Count(shape)), shape, ShapeMath.ContiguousStrides(shape), 0);
+
+    /// <summary>
+    /// <see cref="Uninitialized"/> of <paramref name="like"/>'s type and shape, sharing its shape
+    /// array and, when they are the contiguous ones, its strides (neither is ever written): a
+    /// tiny op's result then allocates no bookkeeping arrays.
+    /// </summary>
+    internal static Tensor UninitializedLike(Tensor like)
     {
-        int count = ShapeMath.Count(shape);
+        int[] strides = ShapeMath.AreContiguousStrides(like._shape, like._strides) ? like._strides : ShapeMath.ContiguousStrides(like._shape);
+        return new(RentStorage(like.DType, like._count), like._shape, strides, 0);
+    }
+
+    private static Storage RentStorage(DType dtype, int count)
+    {
         bool pooled;
         Array storage = dtype switch
         {
@@ -96,7 +121,7 @@ public partial class Tensor
             DType.Bool => BufferPool.Rent<bool>(count, out pooled),
             _ => BufferPool.Rent<long>(count, out pooled),
         };
-        return new(new Storage(storage, dtype, pooled), shape, ShapeMath.ContiguousStrides(shape), 0);
+        return new Storage(storage, dtype, pooled);
     }
 
     /// <summary>A new zero-filled contiguous tensor.</summary>
@@ -160,28 +185,29 @@ public partial class Tensor
     /// </summary>
     public Tensor? Grad
     {
-        get => _grad;
+        get => _extras?.Grad;
         set
         {
-            _grad = value;
-            GradIsAccumulator = false;
+            if (value is null && _extras is null) return;
+            TensorExtras extras = Extras;
+            extras.Grad = value;
+            extras.GradIsAccumulator = false;
         }
     }
-
-    private Tensor? _grad;
 
     /// <summary>
     /// Whether <see cref="Grad"/> is the buffer the backward pass keeps for this leaf (contiguous,
     /// owned by no scope, added into in place, released by <see cref="ZeroGrad"/>), rather than a
     /// tensor the user set.
     /// </summary>
-    internal bool GradIsAccumulator { get; private set; }
+    internal bool GradIsAccumulator => _extras?.GradIsAccumulator ?? false;
 
     /// <summary>Makes <paramref name="accumulator"/> (contiguous, outside every scope) this leaf's gradient.</summary>
     internal void SetAccumulatedGrad(Tensor accumulator)
     {
-        _grad = accumulator;
-        GradIsAccumulator = true;
+        TensorExtras extras = Extras;
+        extras.Grad = accumulator;
+        extras.GradIsAccumulator = true;
     }
 
     /// <summary>The name of the op that made this tensor (<c>"MatMul"</c>, <c>"Add"</c>, …), or <see langword="null"/> for a leaf.</summary>
@@ -350,7 +376,7 @@ public partial class Tensor
     }
 
     /// <summary>Hooks registered with <see cref="RegisterHook"/>, in order; empty when none.</summary>
-    internal IReadOnlyList<HookSlot> Hooks => (IReadOnlyList<HookSlot>?)_hooks ?? [];
+    internal IReadOnlyList<HookSlot> Hooks => (IReadOnlyList<HookSlot>?)_extras?.Hooks ?? [];
 
     /// <summary>
     /// Registers <paramref name="hook"/> to run each time the gradient of this tensor is
@@ -365,7 +391,7 @@ public partial class Tensor
         if (!RequiresGrad)
             throw new InvalidOperationException("RegisterHook: the tensor does not require grad, so no gradient will reach it");
         var slot = new HookSlot(hook);
-        (_hooks ??= []).Add(slot);
+        (Extras.Hooks ??= []).Add(slot);
         return new HookHandle(this, slot);
     }
 
@@ -375,6 +401,6 @@ public partial class Tensor
 
     private sealed class HookHandle(Tensor owner, HookSlot slot) : IDisposable
     {
-        public void Dispose() => owner._hooks?.Remove(slot);
+        public void Dispose() => owner._extras?.Hooks?.Remove(slot);
     }
 }

@@ -48,4 +48,22 @@ public class GradFnTests
         Assert.Equal(composed.gw, fused.gw);
         Assert.Equal(composed.gb, fused.gb);
     }
+
+    [Fact]
+    public void ElementwiseResultsShareTheInputsShapeAndHaveRowMajorStrides()
+    {
+        Tensor x = Tensor.Ones(10, 8);
+        Tensor y = x.Tanh(), z = x * y;
+        Assert.Same(x.ShapeArray, y.ShapeArray);
+        Assert.Same(x.ShapeArray, z.ShapeArray);
+        Assert.Equal([8, 1], y.Strides.ToArray());
+        // Contiguous, but with a stride other than row-major's on a dimension of size 1: the
+        // result gets row-major strides of its own.
+        Tensor odd = Tensor.FromArray(new[] { 1f, 2f, 3f }, 3).View([3, 1], [1, 5], 0);
+        Assert.True(odd.IsContiguous);
+        Tensor doubled = odd * 2.0, tanh = odd.Tanh();
+        Assert.Equal([1, 1], doubled.Strides.ToArray());
+        Assert.Equal([1, 1], tanh.Strides.ToArray());
+        Assert.Equal([2f, 4f, 6f], doubled.ToArray<float>());
+    }
 }
