@@ -122,22 +122,27 @@ internal static unsafe class MaxPool2dKernel
                 ReadOnlySpan<T> upper = x.Slice(top, 2 * ow), lower = x.Slice(top + width, 2 * ow);
                 Span<T> yRow = y.Slice(i * ow, ow);
                 Span<long> atRow = at.Slice(i * ow, ow);
-                for (int j = 0; j < ow; j++)
-                {
-                    int c = 2 * j;
-                    T best = upper[c];
-                    int which = top + c;
-                    T v = upper[c + 1];
-                    if (v > best || T.IsNaN(v)) { best = v; which = top + c + 1; }
-                    v = lower[c];
-                    if (v > best || T.IsNaN(v)) { best = v; which = top + width + c; }
-                    v = lower[c + 1];
-                    if (v > best || T.IsNaN(v)) { best = v; which = top + width + c + 1; }
-                    yRow[j] = best;
-                    atRow[j] = which;
-                }
+                for (int j = 0; j < ow; j++) atRow[j] = Window(upper, lower, 2 * j, top, width, out yRow[j]);
             }
         }
+    }
+
+    /// <summary>
+    /// The window whose upper-left corner is column <paramref name="c"/> of
+    /// <paramref name="upper"/>: its maximum (in <paramref name="best"/>) and that element's index
+    /// in the plane, taking the four in row-major order, a later one when greater or NaN.
+    /// </summary>
+    private static int Window<T>(ReadOnlySpan<T> upper, ReadOnlySpan<T> lower, int c, int top, int width, out T best) where T : INumber<T>
+    {
+        best = upper[c];
+        int which = top + c;
+        T v = upper[c + 1];
+        if (v > best || T.IsNaN(v)) { best = v; which = top + c + 1; }
+        v = lower[c];
+        if (v > best || T.IsNaN(v)) { best = v; which = top + width + c; }
+        v = lower[c + 1];
+        if (v > best || T.IsNaN(v)) { best = v; which = top + width + c + 1; }
+        return which;
     }
 
     /// <summary>
@@ -193,18 +198,7 @@ internal static unsafe class MaxPool2dKernel
                         Avx.Store(at + j, Avx2.ConvertToVector256Int64(where));
                         j += 4;
                     }
-                    for (; j < ow; j++)
-                    {
-                        int c = 2 * j, which = top + c;
-                        float best = up[c], v = up[c + 1];
-                        if (v > best || float.IsNaN(v)) { best = v; which = top + c + 1; }
-                        v = low[c];
-                        if (v > best || float.IsNaN(v)) { best = v; which = top + width + c; }
-                        v = low[c + 1];
-                        if (v > best || float.IsNaN(v)) { best = v; which = top + width + c + 1; }
-                        y[j] = best;
-                        at[j] = which;
-                    }
+                    for (; j < ow; j++) at[j] = Window(new ReadOnlySpan<float>(up, 2 * ow), new ReadOnlySpan<float>(low, 2 * ow), 2 * j, top, width, out y[j]);
                 }
             }
         }
