@@ -10,8 +10,8 @@ With MODEL = cnn (`torch_mnist.py DIR THREADS EPOCHS cnn`) it is instead the pee
 cnn(16, 32) (PyTorch's default init), Adam at 1e-3 with the same cosine schedule, no dropout,
 batches of 128, each training image shifted by a random -2..2 pixels in each direction (zeros
 shifted in), as `--augment` does; after each epoch only the test part is scored (the training
-part's figures are the epoch's running ones, free, as `--train-metrics running`), and the
-training part once at the end (`train`'s summary table).
+part's figures are the epoch's running ones, free, as `--train-metrics running` and
+`backprop bench mnist --model cnn`).
 
 Usage: torch_mnist.py DIR [THREADS] [EPOCHS] [MODEL]. Prints one JSON object: the seconds spent in
 training steps (what `train` calls "s of training"), the whole run's seconds, the minor page
@@ -116,8 +116,6 @@ def main():
         if kind != "cnn":
             evaluate(model, train_x, train_y)
         _, accuracy = evaluate(model, test_x, test_y)
-    if kind == "cnn":
-        evaluate(model, train_x, train_y)
     total = time.perf_counter() - start
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_before
     print(json.dumps({"TrainingSeconds": training, "TotalSeconds": total, "Steps": epochs * batches,
