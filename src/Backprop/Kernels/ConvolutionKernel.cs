@@ -51,7 +51,7 @@ internal static unsafe class ConvolutionKernel
                                   ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget, bool allowDirect = true)
         where T : unmanaged, INumber<T>
     {
-        if (allowDirect && DirectConvKernel.TakesForward(g))
+        if (allowDirect && DirectConvKernel.TakesPatch(g))
         {
             DirectConvKernel.Forward(input, weight, bias, output, g, Threads(g, maxThreads));
             return;
@@ -79,7 +79,7 @@ internal static unsafe class ConvolutionKernel
                                          ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget, bool allowDirect = true)
         where T : unmanaged, INumber<T>
     {
-        if (allowDirect && DirectConvKernel.TakesWeightGradient(g))
+        if (allowDirect && DirectConvKernel.TakesPatch(g))
         {
             DirectConvKernel.WeightGradient(inputMemory, outputGradMemory, weightGradMemory, g, Threads(g, maxThreads));
             return;

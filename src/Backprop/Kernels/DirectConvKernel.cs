@@ -38,11 +38,8 @@ internal static unsafe class DirectConvKernel
     /// <summary>Vectors computed side by side along an output row (sharing each weight's broadcast).</summary>
     private const int Unroll = 4;
 
-    /// <summary>Whether the forward pass (and the convolution in a double backward) takes the direct loops.</summary>
-    public static bool TakesForward(in ConvGeometry g) => IsStrideOne(g) && g.PatchSize <= MaxPatch;
-
-    /// <summary>Whether the weight gradient takes the direct loops.</summary>
-    public static bool TakesWeightGradient(in ConvGeometry g) => IsStrideOne(g) && g.PatchSize <= MaxPatch;
+    /// <summary>Whether the forward pass and the weight gradient (both run over the patch) take the direct loops.</summary>
+    public static bool TakesPatch(in ConvGeometry g) => IsStrideOne(g) && g.PatchSize <= MaxPatch;
 
     /// <summary>
     /// Whether the input gradient takes the direct loops: its patch is the output channels of a
