@@ -34,7 +34,7 @@ namespace Backprop;
 /// if such an input's chunk is newer than the current one, recording moves on to a new chunk,
 /// which keeps (sequence, slot) order topological.</para>
 /// </remarks>
-internal sealed class Tape
+internal sealed partial class Tape
 {
     /// <summary>Nodes of the first chunk after a seal.</summary>
     public const int MinCapacity = 256;
@@ -92,12 +92,25 @@ internal sealed class Tape
     {
         Tape tape = Current;
         TapeChunk chunk = tape._chunk;
-        if (chunk.Count >= chunk.Limit) chunk = tape.NextChunk();
-        int codeA = chunk.Encode(a), codeB = chunk.Encode(b);
+        int slot = tape.Binary(ref chunk, op, data, a.Chunk, a.Slot, b.Chunk, b.Slot);
+        return new Value(chunk, slot);
+    }
+
+    /// <summary>
+    /// Records a node computed by <paramref name="op"/> from the nodes in (<paramref name="chunkA"/>,
+    /// <paramref name="slotA"/>) and (<paramref name="chunkB"/>, <paramref name="slotB"/>) into
+    /// <paramref name="chunk"/>, the tape's current chunk as the caller last saw it, or a new one
+    /// (then <paramref name="chunk"/> is updated); returns the node's slot. No handle is made.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Binary(ref TapeChunk chunk, OpCode op, double data, TapeChunk chunkA, int slotA, TapeChunk chunkB, int slotB)
+    {
+        if (chunk.Count >= chunk.Limit) chunk = NextChunk();
+        int codeA = chunk.Encode(chunkA, slotA), codeB = chunk.Encode(chunkB, slotB);
         if ((codeA | codeB) < 0)
         {
-            chunk = tape.NextChunk();
-            (codeA, codeB) = (chunk.Encode(a), chunk.Encode(b));
+            chunk = NextChunk();
+            (codeA, codeB) = (chunk.Encode(chunkA, slotA), chunk.Encode(chunkB, slotB));
         }
         int slot = chunk.Count++;
         ref TapeNode node = ref chunk.Nodes[slot];
@@ -106,7 +119,7 @@ internal sealed class Tape
         node.B = codeB;
         node.A = codeA;
         node.Op = (byte)op;
-        return new Value(chunk, slot);
+        return slot;
     }
 
     /// <summary>Ends the current chunk: the next node starts a new one, and the tape no longer holds the old one alive.</summary>

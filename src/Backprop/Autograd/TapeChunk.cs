@@ -109,13 +109,16 @@ internal sealed class TapeChunk
     /// this chunk must not read from: creation order would no longer be topological.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Encode(Value input)
+    public int Encode(Value input) => Encode(input.Chunk, input.Slot);
+
+    /// <summary>The code for the node in <paramref name="slot"/> of <paramref name="chunk"/>, as <see cref="Encode(Value)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Encode(TapeChunk chunk, int slot)
     {
-        TapeChunk chunk = input.Chunk;
-        if (chunk == this) return input.Slot;
+        if (chunk == this) return slot;
         int entry = (int)chunk.Sequence & 7;
-        if (_recent[entry] == chunk) return _recentCode[entry] | input.Slot;
-        return chunk.Sequence > Sequence ? -1 : DepCode(chunk) | input.Slot;
+        if (_recent[entry] == chunk) return _recentCode[entry] | slot;
+        return chunk.Sequence > Sequence ? -1 : DepCode(chunk) | slot;
     }
 
     /// <summary>The chunk an input code points into (the slot is <c>code &amp; SlotMask</c>).</summary>

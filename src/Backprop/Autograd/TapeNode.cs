@@ -25,7 +25,7 @@ internal struct TapeNode
     /// <summary>The constant operand of <c>a + k</c>, <c>a * k</c> and <c>a ** k</c>.</summary>
     [FieldOffset(16)] public double Constant;
 
-    /// <summary>The second input of <c>a + b</c> and <c>a * b</c>, encoded as <see cref="TapeChunk.Encode"/> does.</summary>
+    /// <summary>The second input of <c>a + b</c> and <c>a * b</c>, encoded as <see cref="TapeChunk.Encode(TapeChunk, int)"/> does.</summary>
     [FieldOffset(16)] public int B;
 
     /// <summary>The first input of an op; unused by leaves.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
@@ -54,77 +55,108 @@ public static class ValueGraph
         queue.Add(chunk, output.Slot);
         while (queue.TryTake(out chunk, out int top))
         {
-            TapeNode[] nodes = chunk.Nodes;
-            for (int i = top; chunk.Pending > 0; i--)
+            // Nodes of this chunk reached and not yet visited. Only this sweep adds to it now:
+            // every chunk that reads from this one is newer and has been swept already.
+            int pending = chunk.Pending;
+            ref TapeNode nodes = ref MemoryMarshal.GetArrayDataReference(chunk.Nodes);
+            for (int i = top; pending > 0; i--)
             {
-                ref TapeNode node = ref nodes[i];
-                if (node.Op < TapeChunk.Reached) continue;
-                node.Op &= unchecked((byte)~TapeChunk.Reached);
-                chunk.Pending--;
-                Step(chunk, ref node, queue);
+                ref TapeNode node = ref Unsafe.Add(ref nodes, i); // i <= top < Count: recorded
+                byte op = node.Op;
+                if (op < TapeChunk.Reached) continue;
+                op &= unchecked((byte)~TapeChunk.Reached);
+                node.Op = op;
+                pending--;
+                pending += Step(chunk, ref nodes, ref node, (OpCode)op, queue);
             }
+            chunk.Pending = 0;
         }
     }
 
-    /// <summary>Runs the local rule of <paramref name="node"/>: passes its gradient, times the op's local derivative, to its inputs.</summary>
+    /// <summary>
+    /// Runs the local rule of <paramref name="node"/>: passes its gradient, times the op's local
+    /// derivative, to its inputs. Returns how many inputs in <paramref name="chunk"/> itself it
+    /// reached for the first time (the caller's count of pending nodes).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(TapeChunk chunk, ref TapeNode node, ChunkQueue queue)
+    private static int Step(TapeChunk chunk, ref TapeNode nodes, ref TapeNode node, OpCode op, ChunkQueue queue)
     {
         double grad = node.Grad;
         int a = node.A;
-        switch ((OpCode)node.Op)
+        switch (op)
         {
             case OpCode.Add:
             {
+                int b = node.B;
                 (double da, double db) = Value.AddGrad(grad);
-                Send(chunk, a, da, queue);
-                Send(chunk, node.B, db, queue);
-                break;
+                return Send(chunk, a, ref Input(chunk, ref nodes, a), da, queue)
+                    + Send(chunk, b, ref Input(chunk, ref nodes, b), db, queue);
             }
             case OpCode.Mul:
             {
                 int b = node.B;
-                (double da, double db) = Value.MulGrad(Input(chunk, a).Data, Input(chunk, b).Data, grad);
-                Send(chunk, a, da, queue);
-                Send(chunk, b, db, queue);
-                break;
+                ref TapeNode inputA = ref Input(chunk, ref nodes, a);
+                ref TapeNode inputB = ref Input(chunk, ref nodes, b);
+                (double da, double db) = Value.MulGrad(inputA.Data, inputB.Data, grad);
+                return Send(chunk, a, ref inputA, da, queue) + Send(chunk, b, ref inputB, db, queue);
             }
-            case OpCode.AddConstant: Send(chunk, a, Value.AddConstantGrad(grad), queue); break;
-            case OpCode.MulConstant: Send(chunk, a, Value.MulConstantGrad(node.Constant, grad), queue); break;
-            case OpCode.Pow: Send(chunk, a, Value.PowGrad(Input(chunk, a).Data, node.Constant, grad), queue); break;
-            case OpCode.Exp: Send(chunk, a, Value.ExpGrad(node.Data, grad), queue); break;
-            case OpCode.Log: Send(chunk, a, Value.LogGrad(Input(chunk, a).Data, grad), queue); break;
-            case OpCode.Tanh: Send(chunk, a, Value.TanhGrad(node.Data, grad), queue); break;
-            case OpCode.Sigmoid: Send(chunk, a, Value.SigmoidGrad(node.Data, grad), queue); break;
-            case OpCode.Relu: Send(chunk, a, Value.ReluGrad(node.Data, grad), queue); break;
         }
+
+        ref TapeNode input = ref Input(chunk, ref nodes, a);
+        double contribution = op switch
+        {
+            OpCode.AddConstant => Value.AddConstantGrad(grad),
+            OpCode.MulConstant => Value.MulConstantGrad(node.Constant, grad),
+            OpCode.Pow => Value.PowGrad(input.Data, node.Constant, grad),
+            OpCode.Exp => Value.ExpGrad(node.Data, grad),
+            OpCode.Log => Value.LogGrad(input.Data, grad),
+            OpCode.Tanh => Value.TanhGrad(node.Data, grad),
+            OpCode.Sigmoid => Value.SigmoidGrad(node.Data, grad),
+            _ => Value.ReluGrad(node.Data, grad),
+        };
+        return Send(chunk, a, ref input, contribution, queue);
     }
 
-    /// <summary>The input <paramref name="code"/> of a node of <paramref name="chunk"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref TapeNode Input(TapeChunk chunk, int code) => ref chunk.InputChunk(code).Nodes[code & TapeChunk.SlotMask];
-
     /// <summary>
-    /// Adds <paramref name="contribution"/> to the gradient of input <paramref name="code"/>: on
-    /// a leaf always; on a node made by an op, the first time this pass reaches it the gradient
-    /// is set and the node queued.
+    /// The input <paramref name="code"/> of a node of <paramref name="chunk"/>, whose first node
+    /// is <paramref name="nodes"/>: an input in the same chunk (code below
+    /// <see cref="TapeChunk.MaxCapacity"/>) is read without a lookup.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Send(TapeChunk from, int code, double contribution, ChunkQueue queue)
+    private static ref TapeNode Input(TapeChunk chunk, ref TapeNode nodes, int code) =>
+        ref code < TapeChunk.MaxCapacity
+            ? ref Unsafe.Add(ref nodes, code) // a slot below the consumer's, so recorded
+            : ref chunk.InputChunk(code).Nodes[code & TapeChunk.SlotMask];
+
+    /// <summary>
+    /// Adds <paramref name="contribution"/> to the gradient of <paramref name="input"/> (input
+    /// <paramref name="code"/> of a node of <paramref name="from"/>): on a leaf always; on a node
+    /// made by an op, the first time this pass reaches it the gradient is set and the node marked,
+    /// and counted as pending: returns 1 if it is in <paramref name="from"/> (the caller counts
+    /// those), or counts it in its own chunk and queues that.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Send(TapeChunk from, int code, ref TapeNode input, double contribution, ChunkQueue queue)
     {
-        TapeChunk chunk = from.InputChunk(code);
-        int slot = code & TapeChunk.SlotMask;
-        ref TapeNode input = ref chunk.Nodes[slot];
         byte op = input.Op;
         if (op == (byte)OpCode.Leaf || op >= TapeChunk.Reached)
         {
             input.Grad += contribution;
-            return;
+            return 0;
         }
         input.Op = (byte)(op | TapeChunk.Reached);
         input.Grad = 0.0 + contribution; // as if from zero: -0.0 becomes +0.0, as it always did
+        if (code < TapeChunk.MaxCapacity) return 1;
+        Reached(from, code, queue);
+        return 0;
+    }
+
+    /// <summary>Counts input <paramref name="code"/>, in another chunk than <paramref name="from"/>, as pending there, and queues that chunk.</summary>
+    private static void Reached(TapeChunk from, int code, ChunkQueue queue)
+    {
+        TapeChunk chunk = from.InputChunk(code);
         chunk.Pending++;
-        if (chunk != from) queue.Add(chunk, slot);
+        queue.Add(chunk, code & TapeChunk.SlotMask);
     }
 
     /// <summary>

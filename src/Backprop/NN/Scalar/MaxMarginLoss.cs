@@ -27,12 +27,10 @@ public static class MaxMarginLoss
             if (targets[i] > 0 == score.Data > 0) correct++;
         }
 
-        Value? squares = null;
-        foreach (Value p in model.Parameters())
-        {
-            Value square = p * p;
-            squares = squares is null ? square : squares + square;
-        }
-        return (dataLoss! * (1.0 / inputs.Length) + alpha * squares!, correct);
+        // Σp² as the nodes of `squares = p0 * p0; squares += p * p` for the rest, without a
+        // handle on each intermediate node (see Tape.MultiplyAdd).
+        ReadOnlySpan<Value> parameters = model.ParameterSpan;
+        Value squares = Tape.MultiplyAdd(parameters[0] * parameters[0], parameters[1..], parameters[1..]);
+        return (dataLoss! * (1.0 / inputs.Length) + alpha * squares, correct);
     }
 }

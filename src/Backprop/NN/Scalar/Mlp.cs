@@ -42,6 +42,9 @@ public sealed class Mlp
     /// <summary>Every weight and bias, layer by layer.</summary>
     public IReadOnlyList<Value> Parameters() => _parameters;
 
+    /// <summary>The parameters as <see cref="Parameters"/> lists them, without copying.</summary>
+    internal ReadOnlySpan<Value> ParameterSpan => _parameters;
+
     /// <summary>Sets every parameter's gradient to zero.</summary>
     public void ZeroGrad()
     {

@@ -36,8 +36,9 @@ public sealed class Neuron
         Value[] weights = _weights;
         if (x.Length != weights.Length)
             throw new ArgumentException($"Neuron: expected {weights.Length} inputs, got {x.Length}.", nameof(x));
-        Value sum = _bias;
-        for (int i = 0; i < weights.Length; i++) sum += weights[i] * x[i];
+        // The nodes of `sum = b; sum += w[i] * x[i]`, recorded without a handle on each
+        // intermediate product and partial sum (see Tape.MultiplyAdd).
+        Value sum = Tape.MultiplyAdd(_bias, weights, x);
         return IsRelu ? sum.Relu() : sum;
     }
 
