@@ -285,7 +285,10 @@ public sealed class Value : IEquatable<Value>
     /// max(0, a); d/da = 1 where the output is positive, else 0 (also at the kink a = 0, as in
     /// PyTorch, and whatever the incoming gradient). NaN stays NaN, and so does its gradient.
     /// </summary>
-    public Value Relu() => Tape.Unary(OpCode.Relu, Math.Max(0.0, Data), this);
+    public Value Relu() => Tape.Unary(OpCode.Relu, ReluOf(Data), this);
+
+    /// <summary>The number <see cref="Relu"/> computes from <paramref name="a"/>.</summary>
+    internal static double ReluOf(double a) => Math.Max(0.0, a);
 
     internal static double ReluGrad(double output, double grad) =>
         output > 0 ? grad : double.IsNaN(output) ? double.NaN : 0.0;

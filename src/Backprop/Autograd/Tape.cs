@@ -73,9 +73,21 @@ internal sealed partial class Tape
     {
         Tape tape = Current;
         TapeChunk chunk = tape._chunk;
-        if (chunk.Count >= chunk.Limit) chunk = tape.NextChunk();
-        int codeA = chunk.Encode(a);
-        if (codeA < 0) codeA = (chunk = tape.NextChunk()).Encode(a);
+        int slot = tape.Unary(ref chunk, op, data, a.Chunk, a.Slot, constant);
+        return new Value(chunk, slot);
+    }
+
+    /// <summary>
+    /// Records a node computed by <paramref name="op"/> from the node in (<paramref name="chunkA"/>,
+    /// <paramref name="slotA"/>), as <see cref="Binary(ref TapeChunk, OpCode, double, TapeChunk, int, TapeChunk, int)"/>
+    /// does for two inputs; returns the node's slot. No handle is made.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Unary(ref TapeChunk chunk, OpCode op, double data, TapeChunk chunkA, int slotA, double constant)
+    {
+        if (chunk.Count >= chunk.Limit) chunk = NextChunk();
+        int codeA = chunk.Encode(chunkA, slotA);
+        if (codeA < 0) codeA = (chunk = NextChunk()).Encode(chunkA, slotA);
         int slot = chunk.Count++;
         ref TapeNode node = ref chunk.Nodes[slot];
         node.Data = data;
@@ -83,7 +95,7 @@ internal sealed partial class Tape
         node.Constant = constant;
         node.A = codeA;
         node.Op = (byte)op;
-        return new Value(chunk, slot);
+        return slot;
     }
 
     /// <summary>Records a node computed by <paramref name="op"/> from two inputs.</summary>

@@ -36,10 +36,9 @@ public sealed class Neuron
         Value[] weights = _weights;
         if (x.Length != weights.Length)
             throw new ArgumentException($"Neuron: expected {weights.Length} inputs, got {x.Length}.", nameof(x));
-        // The nodes of `sum = b; sum += w[i] * x[i]`, recorded without a handle on each
-        // intermediate product and partial sum (see Tape.MultiplyAdd).
-        Value sum = Tape.MultiplyAdd(_bias, weights, x);
-        return IsRelu ? sum.Relu() : sum;
+        // The nodes of `sum = b; sum += w[i] * x[i]; return relu ? sum.Relu() : sum`, recorded
+        // without a handle on each intermediate product and partial sum (see Tape.MultiplyAdd).
+        return Tape.MultiplyAdd(_bias, weights, x, IsRelu);
     }
 
     /// <summary>The weights, then the bias.</summary>
