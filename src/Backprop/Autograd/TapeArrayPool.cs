@@ -27,9 +27,17 @@ internal static class TapeArrayPool
     /// </summary>
     public const int RentsBeforeCollection = 32;
 
+    /// <summary>The most rents the wait for a collection grows to while collections bring nothing back.</summary>
+    public const int MaxRentsBeforeCollection = 1024;
+
     // Full-size rents since the collection numbered s_collections (GC.CollectionCount(0)).
     private static int s_rents;
     private static int s_collections;
+    // Rents to wait for before starting a collection; full-size arrays returned so far, and
+    // their number when this pool last started a collection.
+    private static int s_threshold = RentsBeforeCollection;
+    private static int s_returns;
+    private static int s_returnsAtCollection;
 
     /// <summary>A spare array of <paramref name="capacity"/> nodes, or a new one.</summary>
     /// <remarks>
@@ -41,8 +49,9 @@ internal static class TapeArrayPool
     /// when no full-size array is spare and <see cref="RentsBeforeCollection"/> (8 MB) have
     /// been rented since the last collection, this starts one (generation 1: chunks that
     /// outlived one collection are found dead too), and the dead chunks' arrays come back
-    /// as their finalizers run. A graph that is still alive (the million-step chain) costs one
-    /// small collection per 8 MB of its nodes, and only when collections are not happening anyway.
+    /// as their finalizers run. When nothing came back since the last such collection (one
+    /// graph that keeps growing, as the million-step chain), the wait doubles, up to
+    /// <see cref="MaxRentsBeforeCollection"/>; it drops back once arrays come back again.
     /// </remarks>
     public static TapeNode[] Rent(int capacity)
     {
@@ -56,9 +65,15 @@ internal static class TapeArrayPool
             }
         }
         CountRent(capacity);
-        if (capacity == TapeChunk.MaxCapacity && Volatile.Read(ref s_rents) >= RentsBeforeCollection)
+        if (capacity == TapeChunk.MaxCapacity && Volatile.Read(ref s_rents) >= Volatile.Read(ref s_threshold))
         {
             Volatile.Write(ref s_rents, 0);
+            int returns = Volatile.Read(ref s_returns);
+            int threshold = Volatile.Read(ref s_threshold);
+            Volatile.Write(ref s_threshold, returns == Volatile.Read(ref s_returnsAtCollection)
+                ? Math.Min(threshold * 2, MaxRentsBeforeCollection)
+                : RentsBeforeCollection);
+            Volatile.Write(ref s_returnsAtCollection, returns);
             GC.Collect(1, GCCollectionMode.Forced, blocking: true);
             lock (spare)
             {
@@ -88,6 +103,7 @@ internal static class TapeArrayPool
     public static void Return(TapeNode[] nodes)
     {
         if (nodes.Length < Tape.MinCapacity) return;
+        if (nodes.Length == TapeChunk.MaxCapacity) Interlocked.Increment(ref s_returns);
         Stack<TapeNode[]> spare = Spare[SizeClass(nodes.Length)];
         lock (spare)
         {
