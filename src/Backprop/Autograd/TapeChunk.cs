@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
@@ -117,7 +118,9 @@ internal sealed class TapeChunk
     {
         if (chunk == this) return slot;
         int entry = (int)chunk.Sequence & 7;
-        if (_recent[entry] == chunk) return _recentCode[entry] | slot;
+        // entry < 8, the arrays' length: read without a bounds check (this runs for every input).
+        if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_recent), entry) == chunk)
+            return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_recentCode), entry) | slot;
         return chunk.Sequence > Sequence ? -1 : DepCode(chunk) | slot;
     }
 

@@ -126,13 +126,14 @@ public static class ValueGraph
     /// <summary>
     /// The input <paramref name="code"/> of a node of <paramref name="chunk"/>, whose first node
     /// is <paramref name="nodes"/>: an input in the same chunk (code below
-    /// <see cref="TapeChunk.MaxCapacity"/>) is read without a lookup.
+    /// <see cref="TapeChunk.MaxCapacity"/>) is read without a lookup. Codes are made by
+    /// <see cref="TapeChunk.Encode(TapeChunk, int)"/> from recorded nodes, so no bounds check.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ref TapeNode Input(TapeChunk chunk, ref TapeNode nodes, int code) =>
         ref code < TapeChunk.MaxCapacity
             ? ref Unsafe.Add(ref nodes, code) // a slot below the consumer's, so recorded
-            : ref chunk.InputChunk(code).Nodes[code & TapeChunk.SlotMask];
+            : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk.InputChunk(code).Nodes), code & TapeChunk.SlotMask);
 
     /// <summary>
     /// Adds <paramref name="contribution"/> to the gradient of <paramref name="input"/> (input
