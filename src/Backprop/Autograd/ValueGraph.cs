@@ -53,30 +53,27 @@ public static class ValueGraph
         first.Op |= TapeChunk.Reached;
         chunk.Pending++;
         queue.Add(chunk, output.Slot);
-        while (queue.TryTake(out chunk, out int top)) Sweep(chunk, top, queue);
-    }
-
-    /// <summary>
-    /// Visits the reached nodes of <paramref name="chunk"/> from slot <paramref name="top"/>
-    /// down, running each one's local rule, until none is pending.
-    /// </summary>
-    private static void Sweep(TapeChunk chunk, int top, ChunkQueue queue)
-    {
-        // Nodes of this chunk reached and not yet visited. Only this sweep adds to it now:
-        // every chunk that reads from this one is newer and has been swept already.
-        int pending = chunk.Pending;
-        ref TapeNode nodes = ref MemoryMarshal.GetArrayDataReference(chunk.Nodes);
-        for (int i = top; pending > 0; i--)
+        // The sweep stays in this method: the million-step chain calls Backward once, and a loop
+        // here gets optimised code on the spot (on-stack replacement), where a helper called once
+        // per chunk would run its first calls unoptimised (measured: 45 ms instead of 33).
+        while (queue.TryTake(out chunk, out int top))
         {
-            ref TapeNode node = ref Unsafe.Add(ref nodes, i); // i <= top < Count: recorded
-            byte op = node.Op;
-            if (op < TapeChunk.Reached) continue;
-            op &= unchecked((byte)~TapeChunk.Reached);
-            node.Op = op;
-            pending--;
-            pending += Step(chunk, ref nodes, ref node, (OpCode)op, queue);
+            // Nodes of this chunk reached and not yet visited. Only this sweep adds to it now:
+            // every chunk that reads from this one is newer and has been swept already.
+            int pending = chunk.Pending;
+            ref TapeNode nodes = ref MemoryMarshal.GetArrayDataReference(chunk.Nodes);
+            for (int i = top; pending > 0; i--)
+            {
+                ref TapeNode node = ref Unsafe.Add(ref nodes, i); // i <= top < Count: recorded
+                byte op = node.Op;
+                if (op < TapeChunk.Reached) continue;
+                op &= unchecked((byte)~TapeChunk.Reached);
+                node.Op = op;
+                pending--;
+                pending += Step(chunk, ref nodes, ref node, (OpCode)op, queue);
+            }
+            chunk.Pending = 0;
         }
-        chunk.Pending = 0;
     }
 
     /// <summary>
