@@ -37,36 +37,39 @@ internal static class Col2Im
         {
             Span<T> plane = image.Slice(c * g.Plane, g.Plane);
             for (int kh = 0; kh < g.KernelH; kh++)
-            {
                 for (int kw = 0; kw < g.KernelW; kw++, row++)
+                    AddRow(columns.Slice(row * count, count), g, kh, kw, first, count, plane);
+        }
+    }
+
+    /// <summary>Adds one row of the column matrix, tap (<paramref name="kh"/>, <paramref name="kw"/>) at output positions [<paramref name="first"/>, + <paramref name="count"/>), into one input <paramref name="plane"/>.</summary>
+    public static void AddRow<T>(ReadOnlySpan<T> source, in ConvGeometry geometry, int kh, int kw, int first, int count, Span<T> plane)
+        where T : unmanaged, INumber<T>
+    {
+        ConvGeometry g = geometry;
+        int rowOffset = kh * g.DilationH - g.PadTop, colOffset = kw * g.DilationW - g.PadLeft;
+        (int validFrom, int validTo) = Im2Col.ValidOutputColumns(colOffset, g.StrideW, g.Width, g.OutWidth);
+        for (int s = first, end = first + count; s < end;)
+        {
+            int oh = s / g.OutWidth, ow0 = s - oh * g.OutWidth;
+            int ow1 = Math.Min(g.OutWidth, ow0 + (end - s));
+            int ih = oh * g.StrideH + rowOffset;
+            if ((uint)ih < (uint)g.Height)
+            {
+                int lo = Math.Clamp(validFrom, ow0, ow1), hi = Math.Clamp(validTo, lo, ow1);
+                ReadOnlySpan<T> inside = source.Slice(s - first + (lo - ow0), hi - lo);
+                int to = ih * g.Width + lo * g.StrideW + colOffset;
+                if (g.StrideW == 1)
                 {
-                    ReadOnlySpan<T> source = columns.Slice(row * count, count);
-                    int rowOffset = kh * g.DilationH - g.PadTop, colOffset = kw * g.DilationW - g.PadLeft;
-                    (int validFrom, int validTo) = Im2Col.ValidOutputColumns(colOffset, g.StrideW, g.Width, g.OutWidth);
-                    for (int s = first, end = first + count; s < end;)
-                    {
-                        int oh = s / g.OutWidth, ow0 = s - oh * g.OutWidth;
-                        int ow1 = Math.Min(g.OutWidth, ow0 + (end - s));
-                        int ih = oh * g.StrideH + rowOffset;
-                        if ((uint)ih < (uint)g.Height)
-                        {
-                            int lo = Math.Clamp(validFrom, ow0, ow1), hi = Math.Clamp(validTo, lo, ow1);
-                            ReadOnlySpan<T> inside = source.Slice(s - first + (lo - ow0), hi - lo);
-                            int to = ih * g.Width + lo * g.StrideW + colOffset;
-                            if (g.StrideW == 1)
-                            {
-                                Span<T> target = plane.Slice(to, inside.Length);
-                                TensorPrimitives.Add(target, inside, target);
-                            }
-                            else
-                            {
-                                for (int j = 0; j < inside.Length; j++, to += g.StrideW) plane[to] += inside[j];
-                            }
-                        }
-                        s += ow1 - ow0;
-                    }
+                    Span<T> target = plane.Slice(to, inside.Length);
+                    TensorPrimitives.Add(target, inside, target);
+                }
+                else
+                {
+                    for (int j = 0; j < inside.Length; j++, to += g.StrideW) plane[to] += inside[j];
                 }
             }
+            s += ow1 - ow0;
         }
     }
 }

@@ -9,22 +9,25 @@ internal static class ConvBuffers<T> where T : unmanaged
 {
     [ThreadStatic] private static T[]? t_columns;
     [ThreadStatic] private static T[]? t_padded;
+    [ThreadStatic] private static T[]? t_row;
+    [ThreadStatic] private static T[]? t_weights;
 
     /// <summary>The calling thread's column tile, at least <paramref name="count"/> elements; valid until this thread asks again.</summary>
-    public static T[] Columns(int count)
-    {
-        T[]? buffer = t_columns;
-        if (buffer is null || buffer.Length < count)
-            t_columns = buffer = GC.AllocateUninitializedArray<T>(count, pinned: true);
-        return buffer;
-    }
+    public static T[] Columns(int count) => Get(ref t_columns, count);
 
     /// <summary>This thread's buffer for zero-padded planes (<see cref="DirectConvKernel"/>), at least <paramref name="count"/> elements.</summary>
-    public static T[] Padded(int count)
+    public static T[] Padded(int count) => Get(ref t_padded, count);
+
+    /// <summary>This thread's buffer for rows of the column matrix on their way into panels (<see cref="ConvPanels"/>).</summary>
+    public static T[] Row(int count) => Get(ref t_row, count);
+
+    /// <summary>The calling thread's packed weights for one <see cref="ConvGemm{T, TKernel}"/> call (read by its workers).</summary>
+    public static T[] Weights(int count) => Get(ref t_weights, count);
+
+    private static T[] Get(ref T[]? buffer, int count)
     {
-        T[]? buffer = t_padded;
         if (buffer is null || buffer.Length < count)
-            t_padded = buffer = GC.AllocateUninitializedArray<T>(count, pinned: true);
+            buffer = GC.AllocateUninitializedArray<T>(count, pinned: true);
         return buffer;
     }
 }

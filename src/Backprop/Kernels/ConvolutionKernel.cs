@@ -48,12 +48,18 @@ internal static unsafe class ConvolutionKernel
 
     /// <summary><c>output = conv(input, weight) + bias</c>; <paramref name="bias"/> empty for none.</summary>
     public static void Forward<T>(ReadOnlyMemory<T> input, ReadOnlyMemory<T> weight, ReadOnlyMemory<T> bias, Memory<T> output,
-                                  ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget, bool allowDirect = true)
+                                  ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget, bool allowDirect = true,
+                                  bool allowImplicit = true)
         where T : unmanaged, INumber<T>
     {
         if (allowDirect && DirectConvKernel.TakesPatch(g))
         {
             DirectConvKernel.Forward(input, weight, bias, output, g, Threads(g, maxThreads));
+            return;
+        }
+        if (allowImplicit && TakesImplicit(g, maxThreads))
+        {
+            ConvGemm.Run<T, ForwardJob<T>>(new(input, weight, bias, output, g, Threads(g, maxThreads), Math.Min(tileBudget, ConvGemm.PanelBudget)));
             return;
         }
         int tile = TileColumns(g, tileBudget);
@@ -62,12 +68,18 @@ internal static unsafe class ConvolutionKernel
 
     /// <summary><c>inputGrad = col2im(Wᵀ·outputGrad)</c>, the gradient of the input (every element written).</summary>
     public static void InputGradient<T>(ReadOnlyMemory<T> outputGrad, ReadOnlyMemory<T> weight, Memory<T> inputGrad,
-                                        ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget, bool allowDirect = true)
+                                        ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget, bool allowDirect = true,
+                                        bool allowImplicit = true)
         where T : unmanaged, INumber<T>
     {
         if (allowDirect && DirectConvKernel.TakesInputGradient(g))
         {
             DirectConvKernel.InputGradient(outputGrad, weight, inputGrad, g, Threads(g, maxThreads));
+            return;
+        }
+        if (allowImplicit && TakesImplicit(g, maxThreads))
+        {
+            ConvGemm.Run<T, InputGradientJob<T>>(new(outputGrad, weight, inputGrad, g, Threads(g, maxThreads), Math.Min(tileBudget, ConvGemm.PanelBudget)));
             return;
         }
         int tile = TileColumns(g, tileBudget);
@@ -76,12 +88,20 @@ internal static unsafe class ConvolutionKernel
 
     /// <summary><c>weightGrad = Σₙ outputGradₙ·cols(inputₙ)ᵀ</c>, the gradient of the weight (every element written).</summary>
     public static void WeightGradient<T>(ReadOnlyMemory<T> inputMemory, ReadOnlyMemory<T> outputGradMemory, Memory<T> weightGradMemory,
-                                         ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget, bool allowDirect = true)
+                                         ConvGeometry g, int maxThreads = 0, int tileBudget = ColumnBudget, bool allowDirect = true,
+                                         bool allowImplicit = true)
         where T : unmanaged, INumber<T>
     {
         if (allowDirect && DirectConvKernel.TakesPatch(g))
         {
             DirectConvKernel.WeightGradient(inputMemory, outputGradMemory, weightGradMemory, g, Threads(g, maxThreads));
+            return;
+        }
+        if (allowImplicit && !g.IsPointwise && g.Batch > 0 && g.OutPlane > 0
+            && (g.Batch > ConvGemm.ImagesPerPart || Threads(g, maxThreads) == 1))
+        {
+            ConvGemm.Run<T, WeightGradientJob<T>>(new(inputMemory, outputGradMemory, weightGradMemory, g, Threads(g, maxThreads),
+                                                      Math.Min(tileBudget, ConvGemm.PanelBudget)));
             return;
         }
         ReadOnlySpan<T> input = inputMemory.Span, outputGrad = outputGradMemory.Span;
@@ -191,6 +211,41 @@ internal static unsafe class ConvolutionKernel
         }
     }
 
+    /// <summary>
+    /// Whether the forward pass (or a stride-1 input gradient) packs straight from the image
+    /// (<see cref="ConvGemm{T, TKernel}"/>): any convolution that is not pointwise, unless a
+    /// single image would leave the other threads idle (then the matmul splits its products).
+    /// </summary>
+    private static bool TakesImplicit(in ConvGeometry g, int maxThreads) =>
+        !g.IsPointwise && g.Batch > 0 && g.OutPlane > 0 && (g.Batch > 1 || Threads(g, maxThreads) == 1);
+
+    /// <summary><see cref="ConvGemm{T, TKernel}.Forward"/> with the machine's micro-kernel.</summary>
+    private readonly struct ForwardJob<T>(ReadOnlyMemory<T> input, ReadOnlyMemory<T> weight, ReadOnlyMemory<T> bias, Memory<T> output,
+                                          ConvGeometry g, int threads, int budget) : ConvGemm.IJob<T>
+        where T : unmanaged, INumber<T>
+    {
+        public void Run<TKernel>() where TKernel : IMatMulMicroKernel<T> =>
+            ConvGemm<T, TKernel>.Forward(input, weight, bias, output, g, threads, budget);
+    }
+
+    /// <summary><see cref="ConvGemm{T, TKernel}.InputGradient"/> with the machine's micro-kernel.</summary>
+    private readonly struct InputGradientJob<T>(ReadOnlyMemory<T> outputGrad, ReadOnlyMemory<T> weight, Memory<T> inputGrad,
+                                                ConvGeometry g, int threads, int budget) : ConvGemm.IJob<T>
+        where T : unmanaged, INumber<T>
+    {
+        public void Run<TKernel>() where TKernel : IMatMulMicroKernel<T> =>
+            ConvGemm<T, TKernel>.InputGradient(outputGrad, weight, inputGrad, g, threads, budget);
+    }
+
+    /// <summary><see cref="ConvGemm{T, TKernel}.WeightGradient"/> with the machine's micro-kernel.</summary>
+    private readonly struct WeightGradientJob<T>(ReadOnlyMemory<T> input, ReadOnlyMemory<T> outputGrad, Memory<T> weightGrad,
+                                                 ConvGeometry g, int threads, int budget) : ConvGemm.IJob<T>
+        where T : unmanaged, INumber<T>
+    {
+        public void Run<TKernel>() where TKernel : IMatMulMicroKernel<T> =>
+            ConvGemm<T, TKernel>.WeightGradient(input, outputGrad, weightGrad, g, threads, budget);
+    }
+
     /// <summary>The threads a convolution's loops may use: one when the work is too small to pay for waking others.</summary>
     private static int Threads(in ConvGeometry g, int maxThreads)
     {
@@ -203,7 +258,7 @@ internal static unsafe class ConvolutionKernel
     /// over threads when there are several and the work is large, else one after another with
     /// the threads given to each product. Either way each element is computed the same way.
     /// </summary>
-    private static void ForEachImage(in ConvGeometry g, int maxThreads, Action<int, int> image)
+    internal static void ForEachImage(in ConvGeometry g, int maxThreads, Action<int, int> image)
     {
         int threads = maxThreads == 0 ? Environment.ProcessorCount : maxThreads;
         long work = (long)g.Batch * g.OutChannels * g.OutPlane * g.PatchSize;

@@ -193,7 +193,7 @@ internal static unsafe class DirectConvKernel
     /// planes of padH×padW with <paramref name="top"/> rows and <paramref name="left"/> columns of
     /// zeros before them and zeros after.
     /// </summary>
-    private static void Pad<T>(T* src, int planes, int height, int width, int top, int left, T* dst, int padH, int padW) where T : unmanaged
+    internal static void Pad<T>(T* src, int planes, int height, int width, int top, int left, T* dst, int padH, int padW) where T : unmanaged
     {
         new Span<T>(dst, planes * padH * padW).Clear();
         int rows = Math.Min(height, padH - top), columns = Math.Min(width, padW - left);

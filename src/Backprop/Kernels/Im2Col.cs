@@ -43,37 +43,43 @@ internal static class Im2Col
         {
             ReadOnlySpan<T> plane = image.Slice(c * g.Plane, g.Plane);
             for (int kh = 0; kh < g.KernelH; kh++)
-            {
                 for (int kw = 0; kw < g.KernelW; kw++, row++)
-                {
-                    Span<T> target = columns.Slice(row * count, count);
-                    int rowOffset = kh * g.DilationH - g.PadTop, colOffset = kw * g.DilationW - g.PadLeft;
-                    (int validFrom, int validTo) = ValidOutputColumns(colOffset, g.StrideW, g.Width, g.OutWidth);
-                    for (int s = first, end = first + count; s < end;)
-                    {
-                        // One run: the rest of output row oh that lies in the tile.
-                        int oh = s / g.OutWidth, ow0 = s - oh * g.OutWidth;
-                        int ow1 = Math.Min(g.OutWidth, ow0 + (end - s));
-                        Span<T> run = target.Slice(s - first, ow1 - ow0);
-                        int ih = oh * g.StrideH + rowOffset;
-                        if ((uint)ih >= (uint)g.Height)
-                        {
-                            run.Clear();
-                        }
-                        else
-                        {
-                            int lo = Math.Clamp(validFrom, ow0, ow1), hi = Math.Clamp(validTo, lo, ow1);
-                            run[..(lo - ow0)].Clear();
-                            run[(hi - ow0)..].Clear();
-                            int from = ih * g.Width + lo * g.StrideW + colOffset;
-                            Span<T> inside = run[(lo - ow0)..(hi - ow0)];
-                            if (g.StrideW == 1) plane.Slice(from, inside.Length).CopyTo(inside);
-                            else for (int j = 0; j < inside.Length; j++, from += g.StrideW) inside[j] = plane[from];
-                        }
-                        s += ow1 - ow0;
-                    }
-                }
+                    Row(plane, g, kh, kw, first, count, columns.Slice(row * count, count));
+        }
+    }
+
+    /// <summary>
+    /// Writes one row of the column matrix: what tap (<paramref name="kh"/>, <paramref name="kw"/>)
+    /// of one input <paramref name="plane"/> reads at output positions [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>).
+    /// </summary>
+    public static void Row<T>(ReadOnlySpan<T> plane, in ConvGeometry geometry, int kh, int kw, int first, int count, Span<T> target)
+        where T : unmanaged, INumber<T>
+    {
+        ConvGeometry g = geometry;
+        int rowOffset = kh * g.DilationH - g.PadTop, colOffset = kw * g.DilationW - g.PadLeft;
+        (int validFrom, int validTo) = ValidOutputColumns(colOffset, g.StrideW, g.Width, g.OutWidth);
+        for (int s = first, end = first + count; s < end;)
+        {
+            // One run: the rest of output row oh that lies in the tile.
+            int oh = s / g.OutWidth, ow0 = s - oh * g.OutWidth;
+            int ow1 = Math.Min(g.OutWidth, ow0 + (end - s));
+            Span<T> run = target.Slice(s - first, ow1 - ow0);
+            int ih = oh * g.StrideH + rowOffset;
+            if ((uint)ih >= (uint)g.Height)
+            {
+                run.Clear();
             }
+            else
+            {
+                int lo = Math.Clamp(validFrom, ow0, ow1), hi = Math.Clamp(validTo, lo, ow1);
+                run[..(lo - ow0)].Clear();
+                run[(hi - ow0)..].Clear();
+                int from = ih * g.Width + lo * g.StrideW + colOffset;
+                Span<T> inside = run[(lo - ow0)..(hi - ow0)];
+                if (g.StrideW == 1) plane.Slice(from, inside.Length).CopyTo(inside);
+                else for (int j = 0; j < inside.Length; j++, from += g.StrideW) inside[j] = plane[from];
+            }
+            s += ow1 - ow0;
         }
     }
 

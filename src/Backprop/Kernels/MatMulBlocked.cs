@@ -136,7 +136,7 @@ internal static unsafe class MatMulBlocked<T, TKernel>
 
     /// <summary>A partial tile: computed whole in the scratch tile, only its valid part copied to C.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Edge(int kc, T* a, T* b, nint bStride, T* c, nint ldc, bool load, T* tile, int rows, int cols)
+    internal static void Edge(int kc, T* a, T* b, nint bStride, T* c, nint ldc, bool load, T* tile, int rows, int cols)
     {
         int nr = TKernel.Columns;
         if (load)

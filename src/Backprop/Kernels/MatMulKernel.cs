@@ -171,7 +171,7 @@ public static class MatMulKernel
         _ => true,
     };
 
-    private static MatMulIsa Resolve(MatMulIsa isa)
+    internal static MatMulIsa Resolve(MatMulIsa isa)
     {
         if (isa != MatMulIsa.Auto)
             return isa;

@@ -205,7 +205,7 @@ internal static unsafe class MatMulPacking
 
     /// <summary>Copies a short run of elements (a panel row: up to a few cache lines).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyShort<T>(T* src, T* dst, int count) where T : unmanaged
+    internal static void CopyShort<T>(T* src, T* dst, int count) where T : unmanaged
     {
         byte* s = (byte*)src;
         byte* d = (byte*)dst;
