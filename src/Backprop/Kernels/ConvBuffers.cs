@@ -1,8 +1,9 @@
 namespace Backprop.Kernels;
 
 /// <summary>
-/// The per-thread column tile of the convolution kernels: grown on demand, then reused, so a
-/// steady stream of convolutions allocates nothing for it (as <see cref="MatMulBuffers"/>).
+/// The per-thread buffers of the convolution kernels (column tiles, padded planes, packed
+/// weights, partial sums): grown on demand, then reused, so a steady stream of convolutions
+/// allocates nothing for them (as <see cref="MatMulBuffers"/>).
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 internal static class ConvBuffers<T> where T : unmanaged
@@ -11,6 +12,7 @@ internal static class ConvBuffers<T> where T : unmanaged
     [ThreadStatic] private static T[]? t_padded;
     [ThreadStatic] private static T[]? t_row;
     [ThreadStatic] private static T[]? t_weights;
+    [ThreadStatic] private static T[]? t_partial;
 
     /// <summary>The calling thread's column tile, at least <paramref name="count"/> elements; valid until this thread asks again.</summary>
     public static T[] Columns(int count) => Get(ref t_columns, count);
@@ -23,6 +25,9 @@ internal static class ConvBuffers<T> where T : unmanaged
 
     /// <summary>The calling thread's packed weights for one <see cref="ConvGemm{T, TKernel}"/> call (read by its workers).</summary>
     public static T[] Weights(int count) => Get(ref t_weights, count);
+
+    /// <summary>The calling thread's buffer for the weight gradient's sums of all parts but the first (<see cref="ConvGemm{T, TKernel}"/>).</summary>
+    public static T[] Partial(int count) => Get(ref t_partial, count);
 
     private static T[] Get(ref T[]? buffer, int count)
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Backprop.Kernels;
 
@@ -184,7 +185,7 @@ internal static unsafe class ConvGemm<T, TKernel>
         int parts = (g.Batch + ConvGemm.ImagesPerPart - 1) / ConvGemm.ImagesPerPart;
         // Parts beyond the first need their own sums: keep those to at most 4M elements.
         parts = Math.Max(1, Math.Min(parts, 1 + (1 << 22) / Math.Max(size, 1)));
-        T[] partial = parts > 1 ? GC.AllocateUninitializedArray<T>((parts - 1) * size) : [];
+        T[] partial = parts > 1 ? ConvBuffers<T>.Partial((parts - 1) * size) : [];
         Memory<T> whole = weightGrad[..size];
         void Part(int part)
         {
@@ -198,8 +199,7 @@ internal static unsafe class ConvGemm<T, TKernel>
         Span<T> target = whole.Span;
         for (int part = 1; part < parts; part++)
         {
-            ReadOnlySpan<T> sums = partial.AsSpan((part - 1) * size, size);
-            for (int i = 0; i < size; i++) target[i] += sums[i];
+            TensorPrimitives.Add(target, partial.AsSpan((part - 1) * size, size), target);
         }
     }
 
