@@ -46,7 +46,22 @@ internal static unsafe class ConvPanels
     public static void Pad<T>(T* image, in ConvGeometry g, T* padded) where T : unmanaged
     {
         (int h, int w) = PaddedSize(g);
-        DirectConvKernel.Pad(image, g.GroupChannels, g.Height, g.Width, g.PadTop, g.PadLeft, padded, h, w);
+        // Only the border is cleared: the copied rows overwrite the rest.
+        int rows = Math.Min(g.Height, h - g.PadTop), columns = Math.Min(g.Width, w - g.PadLeft);
+        int right = w - g.PadLeft - columns;
+        for (int c = 0; c < g.GroupChannels; c++)
+        {
+            T* plane = padded + (nint)c * h * w;
+            new Span<T>(plane, g.PadTop * w + g.PadLeft).Clear();
+            for (int r = 0; r < rows; r++)
+            {
+                T* line = plane + (nint)(g.PadTop + r) * w + g.PadLeft;
+                new ReadOnlySpan<T>(image + ((nint)c * g.Height + r) * g.Width, columns).CopyTo(new Span<T>(line, columns));
+                // The right padding of this row and the left padding of the next are adjacent.
+                new Span<T>(line + columns, r + 1 < rows ? right + g.PadLeft : right).Clear();
+            }
+            new Span<T>(plane + (nint)(g.PadTop + rows) * w, (h - g.PadTop - rows) * w).Clear();
+        }
         new Span<T>(padded + (nint)g.GroupChannels * h * w, Slack).Clear();
     }
 
