@@ -10,18 +10,25 @@ namespace Backprop.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Bounded memory.</b> The column matrix is built a tile of output positions at a time, at
-/// most <see cref="ColumnBudget"/> elements per thread, never the whole [N·OH·OW, C·KH·KW]
-/// matrix. A 1×1 convolution with stride 1 and no padding skips im2col: its column matrix is the
-/// input itself.
+/// <b>Paths.</b> Small stride-1 patches take <see cref="DirectConvKernel"/>. Otherwise implicit
+/// GEMM (<see cref="ConvGemm{T, TKernel}"/>): the matmul's micro-kernels on panels packed straight
+/// from the image, in blocks that fit L2. A single image on several threads, a weight gradient
+/// of at most <see cref="ConvGemm.ImagesPerPart"/> images on several threads (both give the
+/// implicit path's bits), and 1×1 convolutions with stride 1 go through <see cref="MatMulKernel"/> instead (on im2col tiles of
+/// at most <see cref="ColumnBudget"/> elements per thread, or on the input itself for 1×1), which
+/// splits each product over threads.
 /// </para>
 /// <para>
-/// <b>Deterministic.</b> Every output element is one matmul chain over the patch in order
-/// (the bias first, when given); every input-gradient element sums its taps in the fixed order
-/// of <see cref="Col2Im"/>; every weight-gradient element is one chain over images, then output
-/// positions, in order (tiles continue the chain by accumulating). Forward and input gradient
-/// split images over threads, the weight gradient splits the matrix products over threads
-/// (which the matmul does without changing bits), so results are bit-identical for any
+/// <b>Bounded memory.</b> Neither path writes the whole [N·OH·OW, C·KH·KW] column matrix: packed
+/// blocks and tiles are bounded, and the implicit path's zero-padded copy is one image's group.
+/// </para>
+/// <para>
+/// <b>Deterministic.</b> Every output element is one matmul chain over the patch in order (the
+/// bias first, when given), on either path; every input-gradient element sums its taps in the
+/// fixed order of <see cref="Col2Im"/> within a block of positions, blocks in order; every
+/// weight-gradient element is one chain over images and positions in order (on the implicit
+/// path, one per part of <see cref="ConvGemm.ImagesPerPart"/> images, the parts added in order).
+/// Threads split images (or parts, or the matmul's blocks), so results are bit-identical for any
 /// <c>maxThreads</c>.
 /// </para>
 /// <para>
@@ -77,7 +84,8 @@ internal static unsafe class ConvolutionKernel
             DirectConvKernel.InputGradient(outputGrad, weight, inputGrad, g, Threads(g, maxThreads));
             return;
         }
-        if (allowImplicit && TakesImplicit(g, maxThreads))
+        // Always implicit (unless pointwise): its blocks decide the order of the sums, so a choice by thread count would change bits.
+        if (allowImplicit && !g.IsPointwise && g.Batch > 0 && g.OutPlane > 0)
         {
             ConvGemm.Run<T, InputGradientJob<T>>(new(outputGrad, weight, inputGrad, g, Threads(g, maxThreads), Math.Min(tileBudget, ConvGemm.PanelBudget)));
             return;
@@ -212,9 +220,9 @@ internal static unsafe class ConvolutionKernel
     }
 
     /// <summary>
-    /// Whether the forward pass (or a stride-1 input gradient) packs straight from the image
-    /// (<see cref="ConvGemm{T, TKernel}"/>): any convolution that is not pointwise, unless a
-    /// single image would leave the other threads idle (then the matmul splits its products).
+    /// Whether the forward pass packs straight from the image (<see cref="ConvGemm{T, TKernel}"/>):
+    /// any convolution that is not pointwise, unless a single image would leave the other threads
+    /// idle (then the matmul splits its products; both paths compute the same chains).
     /// </summary>
     private static bool TakesImplicit(in ConvGeometry g, int maxThreads) =>
         !g.IsPointwise && g.Batch > 0 && g.OutPlane > 0 && (g.Batch > 1 || Threads(g, maxThreads) == 1);

@@ -84,6 +84,27 @@ public class ImplicitGemmTests
         for (int i = 0; i < 3; i++) Assert.Equal(results[i], results[i + 3]);
     }
 
+    [Theory]
+    [InlineData(1)]  // one image: the forward pass takes the matmul on two threads, the implicit path on one
+    [InlineData(5)]  // at most 8 images: the weight gradient likewise
+    public void OneAndTwoThreadsGiveTheSameBitsWhereThePathsDiffer(int n)
+    {
+        var random = new NumpyRandom(43);
+        ConvGeometry g = new ConvSettings(1, 1, 1, 1, false, 1, 1, 1).Geometry("Conv2d", [n, 16, 30, 30], [24, 16, 3, 3]);
+        float[] x = Tensor.Randn(random, g.InputShape).ToFloatArray(), w = Tensor.Randn(random, g.WeightShape).ToFloatArray();
+        float[] dy = Tensor.Randn(random, g.OutputShape).ToFloatArray(), b = Tensor.Randn(random, [24]).ToFloatArray();
+        var results = new List<float[]>();
+        for (int threads = 1; threads <= 2; threads++)
+        {
+            float[] y = new float[dy.Length], dx = new float[x.Length], dw = new float[w.Length];
+            ConvolutionKernel.Forward<float>(x, w, b, y, g, maxThreads: threads);
+            ConvolutionKernel.InputGradient<float>(dy, w, dx, g, maxThreads: threads);
+            ConvolutionKernel.WeightGradient<float>(x, dy, dw, g, maxThreads: threads);
+            results.AddRange([y, dx, dw]);
+        }
+        for (int i = 0; i < 3; i++) Assert.Equal(results[i], results[i + 3]);
+    }
+
     [Fact]
     public void NaNReachesExactlyTheElementsThatReadIt()
     {
