@@ -226,6 +226,29 @@ internal static unsafe class MaxPool2dKernel
         }
     }
 
+    /// <summary>
+    /// <see cref="Scatter{T}(ReadOnlySpan{T}, ReadOnlySpan{long}, Span{T}, int, int, int)"/> with the
+    /// planes shared among threads when the gradient is large, a few runs of planes per thread so
+    /// that a thread that wakes late still finds some (planes are independent: the same bits).
+    /// </summary>
+    public static void Scatter<T>(ReadOnlyMemory<T> outputGrad, ReadOnlyMemory<long> indices, Memory<T> inputGrad, int plane, int outPlane, int planes)
+        where T : unmanaged, INumber<T>
+    {
+        int threads = Math.Min(Environment.ProcessorCount, planes);
+        if (threads < 2 || (long)planes * plane < ParallelThreshold)
+        {
+            Scatter(outputGrad.Span, indices.Span, inputGrad.Span, plane, outPlane, planes);
+            return;
+        }
+        int chunks = Math.Min(planes, threads * 4);
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int first = (int)((long)planes * t / chunks), end = (int)((long)planes * (t + 1) / chunks);
+            Scatter(outputGrad.Span[(first * outPlane)..(end * outPlane)], indices.Span[(first * outPlane)..(end * outPlane)],
+                    inputGrad.Span[(first * plane)..(end * plane)], plane, outPlane, end - first);
+        });
+    }
+
     /// <summary>inputGrad (cleared first) gets each outputGrad element added at its index, plane by plane, in order.</summary>
     public static void Scatter<T>(ReadOnlySpan<T> outputGrad, ReadOnlySpan<long> indices, Span<T> inputGrad, int plane, int outPlane, int planes)
         where T : unmanaged, INumber<T>
@@ -238,7 +261,7 @@ internal static unsafe class MaxPool2dKernel
         }
     }
 
-    /// <summary>output[o] = source[index of o] in o's plane: the adjoint of <see cref="Scatter{T}"/>.</summary>
+    /// <summary>output[o] = source[index of o] in o's plane: the adjoint of <see cref="Scatter{T}(ReadOnlySpan{T}, ReadOnlySpan{long}, Span{T}, int, int, int)"/>.</summary>
     public static void Gather<T>(ReadOnlySpan<T> source, ReadOnlySpan<long> indices, Span<T> output, int plane, int outPlane, int planes)
         where T : unmanaged, INumber<T>
     {

@@ -58,8 +58,8 @@ public partial class Tensor
         Tensor dyc = StridedCopy.ToContiguous(dy);
         Tensor dx = Uninitialized(dy.DType, inputShape);
         int plane = inputShape[2] * inputShape[3], outPlane = dy._shape[2] * dy._shape[3], planes = inputShape[0] * inputShape[1];
-        if (dy.DType == DType.Float32) MaxPool2dKernel.Scatter(dyc.Span<float>(), indices.Span<long>(), dx.Span<float>(), plane, outPlane, planes);
-        else MaxPool2dKernel.Scatter(dyc.Span<double>(), indices.Span<long>(), dx.Span<double>(), plane, outPlane, planes);
+        if (dy.DType == DType.Float32) MaxPool2dKernel.Scatter<float>(dyc.Memory<float>(), indices.Memory<long>(), dx.Memory<float>(), plane, outPlane, planes);
+        else MaxPool2dKernel.Scatter<double>(dyc.Memory<double>(), indices.Memory<long>(), dx.Memory<double>(), plane, outPlane, planes);
         return TensorGraph.Record(dx, "MaxPool2dBackward", [dy], [indices], u => [MaxPoolGather(u, indices)]);
     }
 

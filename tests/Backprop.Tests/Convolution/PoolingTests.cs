@@ -100,6 +100,25 @@ public class PoolingTests
         }
     }
 
+    [Theory]
+    [InlineData(2, 3, 8, 8)]    // on the calling thread
+    [InlineData(64, 32, 28, 28)] // large enough to spread the planes of the backward scatter over threads
+    public void MaxPoolGradientGoesToTheChosenElement(int n, int c, int h, int w)
+    {
+        // d/dx Σ dy·maxpool(x): each dy lands on the index its window chose, every other element is 0.
+        var random = new NumpyRandom(42);
+        Tensor x = Tensor.Randn(random, n, c, h, w);
+        x.RequiresGrad = true;
+        Tensor dy = Tensor.Randn(random, n, c, h / 2, w / 2);
+        (Tensor values, Tensor indices) = x.MaxPool2dWithIndices(2);
+        (values * dy).Sum().Backward();
+        double[] expected = new double[n * c * h * w], upstream = dy.ToDoubleArray();
+        long[] at = indices.ToArray<long>();
+        int outPlane = h / 2 * (w / 2);
+        for (int o = 0; o < at.Length; o++) expected[o / outPlane * h * w + at[o]] += upstream[o];
+        Assert.Equal(expected, x.Grad!.ToDoubleArray());
+    }
+
     [Fact]
     public void AveragePoolingDividesAsPyTorchDoes()
     {
