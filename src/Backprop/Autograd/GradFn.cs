@@ -66,6 +66,9 @@ internal abstract class GradFn
         foreach (SavedTensor saved in _moreSaved) Check(saved.Tensor, saved.Version, output);
     }
 
+    /// <summary>Throws as <see cref="CheckSavedVersions"/> does if <paramref name="saved"/>'s version is no longer <paramref name="version"/> (for a rule that saves more than two tensors in fields of its own).</summary>
+    protected void CheckSaved(Tensor saved, int version, Tensor output) => Check(saved, version, output);
+
     private void Check(Tensor saved, int version, Tensor output)
     {
         int now = saved.Version;

@@ -331,7 +331,9 @@ internal static class TensorGraph
         // the pass's, no hook, result or other leaf has it (each takes it out of the pass).
         if (pass is null || grad.SharedStorage.Scope != pass || grad.Offset != 0 || !grad.IsContiguous) return null;
         TensorScope.Disown(grad.SharedStorage);
-        return grad.Detach();
+        // Outside createGraph the pass's gradients are plain results (no rule, not requiring
+        // grad), so the object itself can be the leaf's gradient: no new tensor per leaf a step.
+        return grad.GradFn is null && !grad.RequiresGrad ? grad : grad.Detach();
     }
 
     private static Tensor CopyOutsideScopes(Tensor grad)

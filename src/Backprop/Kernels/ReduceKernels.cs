@@ -48,8 +48,41 @@ internal static class ReduceKernels
     /// <summary><c>row = Σ</c> rows <paramref name="from"/>..<paramref name="to"/> of <paramref name="block"/>, in the element type.</summary>
     private static void AddRows<T>(ReadOnlySpan<T> block, Span<T> row, int from, int to, int inner) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (inner <= NarrowRow)
+        {
+            AddNarrowRows(block, row, from, to, inner);
+            return;
+        }
         row.Clear();
         for (int j = from; j < to; j++) TensorPrimitives.Add(row, block.Slice(j * inner, inner), row);
+    }
+
+    /// <summary>Rows at most this wide are summed with each column's sum kept in a register (a bias gradient of a small layer).</summary>
+    private const int NarrowRow = 64;
+
+    /// <summary>
+    /// <see cref="AddRows"/> for a narrow row: each column's sum starts at zero and adds the rows
+    /// in order, as the row-by-row form does (so the same bits), but in a register instead of
+    /// through memory and a library call per row.
+    /// </summary>
+    private static void AddNarrowRows<T>(ReadOnlySpan<T> block, Span<T> row, int from, int to, int inner) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= inner - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> sum = Vector<T>.Zero;
+                for (int j = from; j < to; j++) sum += new Vector<T>(block.Slice(j * inner + i, Vector<T>.Count));
+                sum.CopyTo(row.Slice(i, Vector<T>.Count));
+            }
+        }
+        for (; i < inner; i++)
+        {
+            T sum = T.Zero;
+            for (int j = from; j < to; j++) sum += block[j * inner + i];
+            row[i] = sum;
+        }
     }
 
     /// <summary>Partial sums of <see cref="RowBlock"/> rows in the element type, added up in double.</summary>

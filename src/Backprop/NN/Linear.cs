@@ -67,4 +67,25 @@ public sealed class Linear : Module
         // One recorded op (product and bias together), the same numbers as input·Wᵀ + b.
         return input.Linear(Weight, Bias);
     }
+
+    /// <summary>
+    /// This layer and <paramref name="activation"/> after it as one op
+    /// (<see cref="Tensor.LinearActivation"/>), or null where they must run apart: an activation
+    /// without a fused form (GELU, leaky ReLU, identity), a hook on either module, an input that
+    /// is not a [batch, in] matrix, a graph trace or anomaly mode.
+    /// </summary>
+    internal Tensor? ForwardFused(Tensor input, Activation activation)
+    {
+        FusedActivation? fused = activation.Kind switch
+        {
+            ActivationKind.Relu => FusedActivation.Relu,
+            ActivationKind.Tanh => FusedActivation.Tanh,
+            ActivationKind.Sigmoid => FusedActivation.Sigmoid,
+            _ => null,
+        };
+        if (fused is null || HasHooks || activation.HasHooks || input.Rank != 2 || input.Shape[1] != InFeatures
+            || TensorGraph.Tracing || Autograd.IsAnomalyDetectionEnabled)
+            return null;
+        return input.LinearActivation(Weight, Bias, fused.Value);
+    }
 }

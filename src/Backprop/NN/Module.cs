@@ -70,6 +70,9 @@ public abstract class Module
         return output;
     }
 
+    /// <summary>Whether any forward or backward hook is registered on this module (a container may then not fuse it with its neighbour).</summary>
+    internal bool HasHooks => _forwardHooks.Count > 0 || _backwardHooks.Count > 0;
+
     /// <summary>The computation itself; called by <see cref="Forward"/>.</summary>
     /// <param name="input">The input batch.</param>
     protected abstract Tensor ForwardCore(Tensor input);

@@ -26,10 +26,26 @@ public class Sequential : Module
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A <see cref="Linear"/> followed by a ReLU, tanh or sigmoid <see cref="Activation"/> runs
+    /// as one op (<see cref="Linear.ForwardFused"/>: the same numbers, one result and one
+    /// backward rule instead of two) unless something watches the step between them: a hook on
+    /// either module, a graph trace (ONNX export), or anomaly mode, which names each op.
+    /// </remarks>
     protected override Tensor ForwardCore(Tensor input)
     {
         Tensor x = input;
-        foreach (Module layer in _layers) x = layer.Forward(x);
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            if (_layers[i] is Linear linear && i + 1 < _layers.Count && _layers[i + 1] is Activation activation
+                && linear.ForwardFused(x, activation) is { } fused)
+            {
+                x = fused;
+                i++;
+                continue;
+            }
+            x = _layers[i].Forward(x);
+        }
         return x;
     }
 }

@@ -24,6 +24,22 @@ public partial class Tensor
     /// <exception cref="ArgumentException">The shapes do not fit (the message names them), or the element types differ.</exception>
     public Tensor Linear(Tensor weight, Tensor? bias = null)
     {
+        CheckLinear(weight, bias);
+        if (Rank != 2)
+        {
+            // A single example or extra batch dimensions: the composed form (the same numbers).
+            Tensor product = MatMul(weight.Transpose(0, 1));
+            return bias is null ? product : product + bias;
+        }
+        Tensor result = LinearRows(weight, bias);
+        // The rule is built only when it will be recorded: a grid of heatmaps under NoGrad runs
+        // this op thousands of times a second.
+        return TensorGraph.WillRecord(this, weight, bias) ? RecordLinear(result, this, weight, bias) : result;
+    }
+
+    /// <summary>Checks <see cref="Linear"/>'s operands: types, and shapes [..., in], [out, in], [out].</summary>
+    private void CheckLinear(Tensor weight, Tensor? bias)
+    {
         ArgumentNullException.ThrowIfNull(weight);
         DTypes.RequireSame("Linear", this, weight);
         if (bias is not null) DTypes.RequireSame("Linear", this, bias);
@@ -32,14 +48,12 @@ public partial class Tensor
         int outFeatures = weight._shape[0];
         if (bias is not null && (bias.Rank != 1 || bias._shape[0] != outFeatures))
             throw new ArgumentException($"Linear: bias {ShapeMath.Format(bias._shape)} does not match weight {ShapeMath.Format(weight._shape)}; expected [{outFeatures}]");
-        if (Rank != 2)
-        {
-            // A single example or extra batch dimensions: the composed form (the same numbers).
-            Tensor product = MatMul(weight.Transpose(0, 1));
-            return bias is null ? product : product + bias;
-        }
+    }
 
-        int rows = _shape[0], inFeatures = _shape[1];
+    /// <summary><c>this·weightᵀ + bias</c> for a checked [rows, in] input, into a new tensor (nothing recorded).</summary>
+    private Tensor LinearRows(Tensor weight, Tensor? bias)
+    {
+        int rows = _shape[0], inFeatures = _shape[1], outFeatures = weight._shape[0];
         Tensor result = Uninitialized(DType, [rows, outFeatures]);
         // Wᵀ read through W's own strides: element (p, j) of Wᵀ is W[j, p].
         if (DType == DType.Float32)
@@ -56,10 +70,7 @@ public partial class Tensor
                 result.Storage<double>().AsSpan(0, rows * outFeatures), rows, outFeatures, inFeatures);
             if (bias is not null) BiasKernel.AddRows(result.Span<double>(), StridedCopy.ToContiguous(bias).Span<double>());
         }
-
-        // The rule (a closure and its arrays) is built only when it will be recorded: a grid of
-        // heatmaps under NoGrad runs this op thousands of times a second.
-        return TensorGraph.WillRecord(this, weight, bias) ? RecordLinear(result, this, weight, bias) : result;
+        return result;
     }
 
     private static Tensor RecordLinear(Tensor result, Tensor input, Tensor weight, Tensor? bias) =>

@@ -86,6 +86,16 @@ public partial class Tensor
         _contiguous = ComputeIsContiguous(shape, strides);
     }
 
+    /// <summary>A new row-major tensor of <paramref name="count"/> elements at offset 0 (its strides the contiguous ones for <paramref name="shape"/>): nothing to count or check again.</summary>
+    private Tensor(int count, Storage storage, int[] shape, int[] contiguousStrides)
+    {
+        _storage = storage;
+        _shape = shape;
+        _strides = contiguousStrides;
+        _count = count;
+        _contiguous = true;
+    }
+
     /// <summary>A new contiguous tensor over <paramref name="storage"/>, which it takes over (no copy).</summary>
     internal static Tensor Wrap(Array storage, int[] shape)
     {
@@ -97,8 +107,11 @@ public partial class Tensor
     /// A new contiguous tensor whose elements are not cleared first, for op results that write
     /// every element (skipping the clear saves a pass over large buffers).
     /// </summary>
-    internal static Tensor Uninitialized(DType dtype, int[] shape) =>
-        new(RentStorage(dtype, ShapeMath.Count(shape)), shape, ShapeMath.ContiguousStrides(shape), 0);
+    internal static Tensor Uninitialized(DType dtype, int[] shape)
+    {
+        int count = ShapeMath.Count(shape);
+        return new(count, RentStorage(dtype, count), shape, ShapeMath.ContiguousStrides(shape));
+    }
 
     /// <summary>
     /// <see cref="Uninitialized"/> of <paramref name="like"/>'s type and shape, sharing its shape
@@ -108,7 +121,7 @@ public partial class Tensor
     internal static Tensor UninitializedLike(Tensor like)
     {
         int[] strides = ShapeMath.AreContiguousStrides(like._shape, like._strides) ? like._strides : ShapeMath.ContiguousStrides(like._shape);
-        return new(RentStorage(like.DType, like._count), like._shape, strides, 0);
+        return new(like._count, RentStorage(like.DType, like._count), like._shape, strides);
     }
 
     private static Storage RentStorage(DType dtype, int count)

@@ -57,4 +57,36 @@ public class SumKernelTests
             }
         }
     }
+
+    [Fact]
+    public void UpToABlockOfRowsAddsThemInOrderInTheElementType()
+    {
+        // Up to 128 rows (one block) a column is summed in the element type from zero, one row
+        // after another: narrow rows (in a register) and wide ones (a row at a time) alike, in
+        // float and double, so a Linear layer's bias gradient has the composed form's bits.
+        foreach ((int n, int inner) in new[] { (10, 8), (10, 1 + 8), (3, 7), (128, 64), (128, 65), (1, 3), (100, 63), (7, 130) })
+        {
+            var random = new System.Random(n * 131 + inner);
+            var x = new float[n * inner];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 2 - 0.5) * (i % 5 == 0 ? 1e4f : 1f);
+            x[0] = -0f;
+            var y = new float[inner];
+            ReduceKernels.Sum<float>(x, y, 1, n, inner);
+            var yd = new double[inner];
+            double[] xd = [.. x.Select(v => (double)v * 1.1)];
+            ReduceKernels.Sum<double>(xd, yd, 1, n, inner);
+            for (int i = 0; i < inner; i++)
+            {
+                float expected = 0f;
+                double expectedDouble = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    expected += x[j * inner + i];
+                    expectedDouble += xd[j * inner + i];
+                }
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(y[i]));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expectedDouble), BitConverter.DoubleToInt64Bits(yd[i]));
+            }
+        }
+    }
 }
