@@ -1,3 +1,4 @@
+using System.Numerics;
 using Backprop.Kernels;
 
 namespace Backprop;
@@ -77,7 +78,12 @@ public partial class Tensor
         TensorGraph.Record(result, new LinearGradFn(input, weight, bias));
 
     /// <summary>The gradients of <see cref="Linear"/>'s inputs, computed by the kernels directly (nothing recorded).</summary>
-    internal static Tensor?[] LinearBackward(Tensor input, Tensor weight, Tensor? bias, Tensor g)
+    internal static Tensor?[] LinearBackward(Tensor input, Tensor weight, Tensor? bias, Tensor g) => input.DType == DType.Float32
+        ? LinearBackward(input, weight, bias, (ReadOnlySpan<float>)g.Span<float>())
+        : LinearBackward(input, weight, bias, (ReadOnlySpan<double>)g.Span<double>());
+
+    /// <summary><see cref="LinearBackward(Tensor, Tensor, Tensor?, Tensor)"/> from the output's gradient as a row-major [rows, out] span.</summary>
+    internal static Tensor?[] LinearBackward<T>(Tensor input, Tensor weight, Tensor? bias, ReadOnlySpan<T> g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = input._shape[0], inFeatures = input._shape[1], outFeatures = weight._shape[0];
         var grads = new Tensor?[bias is null ? 2 : 3];
@@ -85,32 +91,23 @@ public partial class Tensor
         {
             // G·W: the same product as G·(Wᵀ)ᵀ through the composed form's transposed views.
             Tensor gx = UninitializedLike(input);
-            if (input.DType == DType.Float32)
-                MatMulKernel.Multiply(g.Span<float>(), outFeatures, 1, weight.Storage<float>().AsSpan(weight._offset), weight._strides[0], weight._strides[1],
-                    gx.Span<float>(), rows, inFeatures, outFeatures);
-            else
-                MatMulKernel.Multiply(g.Span<double>(), outFeatures, 1, weight.Storage<double>().AsSpan(weight._offset), weight._strides[0], weight._strides[1],
-                    gx.Span<double>(), rows, inFeatures, outFeatures);
+            MatMulKernel.Multiply(g, outFeatures, 1, weight.Storage<T>().AsSpan(weight._offset), weight._strides[0], weight._strides[1],
+                gx.Span<T>(), rows, inFeatures, outFeatures, accumulate: false, maxThreads: 0, MatMulIsa.Auto);
             grads[0] = gx;
         }
         if (weight.RequiresGrad)
         {
             // Gᵀ·x, laid out as the weight is ([out, in], contiguous): never copied to be made so.
             Tensor gw = UninitializedLike(weight);
-            if (weight.DType == DType.Float32)
-                MatMulKernel.Multiply(g.Span<float>(), 1, outFeatures, input.Storage<float>().AsSpan(input._offset), input._strides[0], input._strides[1],
-                    gw.Span<float>(), outFeatures, inFeatures, rows);
-            else
-                MatMulKernel.Multiply(g.Span<double>(), 1, outFeatures, input.Storage<double>().AsSpan(input._offset), input._strides[0], input._strides[1],
-                    gw.Span<double>(), outFeatures, inFeatures, rows);
+            MatMulKernel.Multiply(g, 1, outFeatures, input.Storage<T>().AsSpan(input._offset), input._strides[0], input._strides[1],
+                gw.Span<T>(), outFeatures, inFeatures, rows, accumulate: false, maxThreads: 0, MatMulIsa.Auto);
             grads[1] = gw;
         }
         if (bias is not null && bias.RequiresGrad)
         {
             // The column sums, by the same reduction (and so the same bits) as the broadcast add's SumTo.
             Tensor gb = UninitializedLike(bias);
-            if (bias.DType == DType.Float32) ReduceKernels.Sum(g.Span<float>(), gb.Span<float>(), 1, rows, outFeatures);
-            else ReduceKernels.Sum(g.Span<double>(), gb.Span<double>(), 1, rows, outFeatures);
+            ReduceKernels.Sum(g, gb.Span<T>(), 1, rows, outFeatures);
             grads[2] = gb;
         }
         return grads;

@@ -62,21 +62,14 @@ public partial class Tensor
     }
 
     /// <summary>
-    /// The gradient of the affine map's output from that of the activation's,
-    /// <paramref name="g"/> times f'(z) read from the output y (this tensor): one pass, or, when
-    /// the backward pass is recorded, the activation's own differentiable form.
+    /// The gradient of the affine map's output from that of the activation's, <paramref name="g"/>
+    /// times f'(z) read from the output y (this tensor), written with the activation's own
+    /// differentiable ops: the form a recorded backward pass (<c>createGraph</c>) uses.
     /// </summary>
-    internal Tensor ActivationBackward(Tensor g, FusedActivation activation) => TensorGraph.RecordingDuringBackward == true
-        ? activation switch
-        {
-            FusedActivation.Relu => ReluBackward(g),
-            FusedActivation.Tanh => g * (1.0 - this * this),
-            _ => g * this * (1.0 - this),
-        }
-        : activation switch
-        {
-            FusedActivation.Relu => Elementwise.Zip<KeepWherePositiveKernel>("ReluBackward", g, this),
-            FusedActivation.Tanh => Elementwise.Zip<TanhBackwardKernel>("Tanh backward", g, this),
-            _ => Elementwise.Zip<SigmoidBackwardKernel>("Sigmoid backward", g, this),
-        };
+    internal Tensor ActivationBackward(Tensor g, FusedActivation activation) => activation switch
+    {
+        FusedActivation.Relu => ReluBackward(g),
+        FusedActivation.Tanh => g * (1.0 - this * this),
+        _ => g * this * (1.0 - this),
+    };
 }

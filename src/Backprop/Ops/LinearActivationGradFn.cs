@@ -1,3 +1,7 @@
+using System.Numerics;
+using Backprop.Kernels;
+using Backprop.Memory;
+
 namespace Backprop;
 
 /// <summary>
@@ -37,13 +41,41 @@ internal sealed class LinearActivationGradFn : GradFn
     public override Tensor?[] Backward(Tensor grad)
     {
         CheckSaved(_output, OutputVersion, _output);
-        Tensor z = _output.ActivationBackward(grad, _activation);
-        return TensorGraph.RecordingDuringBackward == true
-            ? [
+        if (TensorGraph.RecordingDuringBackward == true)
+        {
+            Tensor z = _output.ActivationBackward(grad, _activation);
+            return
+            [
                 _input.RequiresGrad ? z.MatMul(_weight) : null,
                 _weight.RequiresGrad ? z.Transpose(0, 1).MatMul(_input) : null,
                 _bias is not null && _bias.RequiresGrad ? z.Sum(0) : null,
-            ]
-            : Tensor.LinearBackward(_input, _weight, _bias, z);
+            ];
+        }
+        Tensor g = StridedCopy.ToContiguous(grad);
+        return _output.DType == DType.Float32 ? Backward(g.Span<float>(), _output.Span<float>()) : Backward(g.Span<double>(), _output.Span<double>());
+    }
+
+    /// <summary>
+    /// dL/dz = g·f'(z) from the output into a scratch array (never a tensor: it lives only
+    /// for this rule), then the affine map's products from it.
+    /// </summary>
+    private Tensor?[] Backward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] scratch = BufferPool.Rent<T>(g.Length, out bool pooled);
+        try
+        {
+            Span<T> dz = scratch.AsSpan(0, g.Length);
+            switch (_activation)
+            {
+                case FusedActivation.Relu: KeepWherePositiveKernel.Apply(g, y, dz); break;
+                case FusedActivation.Tanh: TanhBackwardKernel.Apply(g, y, dz); break;
+                default: SigmoidBackwardKernel.Apply(g, y, dz); break;
+            }
+            return Tensor.LinearBackward(_input, _weight, _bias, (ReadOnlySpan<T>)dz);
+        }
+        finally
+        {
+            if (pooled) BufferPool.Return(scratch);
+        }
     }
 }
