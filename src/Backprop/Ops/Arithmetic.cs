@@ -8,27 +8,55 @@ public partial class Tensor
 {
     /// <summary><c>this + other</c> with broadcasting; d/da = 1, d/db = 1.</summary>
     /// <param name="other">The other operand.</param>
-    public Tensor Add(Tensor other) => PromoteBool(this, other) is { } p ? p.A.Add(p.B) :
-        TensorGraph.Record(Elementwise.Zip<AddKernel>("Add", this, other), "Add", [this, other], [],
-            g => [RequiresGrad ? g.SumTo(_shape) : null, other.RequiresGrad ? g.SumTo(other._shape) : null]);
+    public Tensor Add(Tensor other)
+    {
+        if (PromoteBool(this, other) is { } p) return p.A.Add(p.B);
+        Tensor result = Elementwise.Zip<AddKernel>("Add", this, other);
+        return TensorGraph.WillRecord(this, other) ? RecordAdd(result, other) : result;
+    }
 
     /// <summary><c>this - other</c> with broadcasting; d/da = 1, d/db = -1.</summary>
     /// <param name="other">The other operand.</param>
-    public Tensor Sub(Tensor other) => PromoteBool(this, other) is { } p ? p.A.Sub(p.B) :
-        TensorGraph.Record(Elementwise.Zip<SubtractKernel>("Sub", this, other), "Sub", [this, other], [],
-            g => [RequiresGrad ? g.SumTo(_shape) : null, other.RequiresGrad ? g.Neg().SumTo(other._shape) : null]);
+    public Tensor Sub(Tensor other)
+    {
+        if (PromoteBool(this, other) is { } p) return p.A.Sub(p.B);
+        Tensor result = Elementwise.Zip<SubtractKernel>("Sub", this, other);
+        return TensorGraph.WillRecord(this, other) ? RecordSub(result, other) : result;
+    }
 
     /// <summary><c>this * other</c> element by element, with broadcasting; d/da = b, d/db = a.</summary>
     /// <param name="other">The other operand.</param>
-    public Tensor Mul(Tensor other) => PromoteBool(this, other) is { } p ? p.A.Mul(p.B) :
-        TensorGraph.Record(Elementwise.Zip<MultiplyKernel>("Mul", this, other), "Mul", [this, other], [this, other],
-            g => [RequiresGrad ? (g * other).SumTo(_shape) : null, other.RequiresGrad ? (g * this).SumTo(other._shape) : null]);
+    public Tensor Mul(Tensor other)
+    {
+        if (PromoteBool(this, other) is { } p) return p.A.Mul(p.B);
+        Tensor result = Elementwise.Zip<MultiplyKernel>("Mul", this, other);
+        return TensorGraph.WillRecord(this, other) ? RecordMul(result, other) : result;
+    }
 
     /// <summary><c>this / other</c> with broadcasting; d/da = 1/b, d/db = -a/b².</summary>
     /// <param name="other">The other operand.</param>
-    public Tensor Div(Tensor other) => PromoteBool(this, other) is { } p ? p.A.Div(p.B) :
-        TensorGraph.Record(Elementwise.Zip<DivideKernel>("Div", this, other), "Div", [this, other], [this, other],
-            g => [RequiresGrad ? (g / other).SumTo(_shape) : null, other.RequiresGrad ? (g.Neg() * this / (other * other)).SumTo(other._shape) : null]);
+    public Tensor Div(Tensor other)
+    {
+        if (PromoteBool(this, other) is { } p) return p.A.Div(p.B);
+        Tensor result = Elementwise.Zip<DivideKernel>("Div", this, other);
+        return TensorGraph.WillRecord(this, other) ? RecordDiv(result, other) : result;
+    }
+
+    // The rules are built in methods of their own, so that an op that will not be recorded (its
+    // operands need no gradient, as a loss's targets, or under NoGrad) allocates no closure,
+    // delegate or arrays: C# makes a lambda's captured variables when the method that declares
+    // them starts.
+    private Tensor RecordAdd(Tensor result, Tensor other) => TensorGraph.Record(result, "Add", [this, other], [],
+        g => [RequiresGrad ? g.SumTo(_shape) : null, other.RequiresGrad ? g.SumTo(other._shape) : null]);
+
+    private Tensor RecordSub(Tensor result, Tensor other) => TensorGraph.Record(result, "Sub", [this, other], [],
+        g => [RequiresGrad ? g.SumTo(_shape) : null, other.RequiresGrad ? g.Neg().SumTo(other._shape) : null]);
+
+    private Tensor RecordMul(Tensor result, Tensor other) => TensorGraph.Record(result, "Mul", [this, other], [this, other],
+        g => [RequiresGrad ? (g * other).SumTo(_shape) : null, other.RequiresGrad ? (g * this).SumTo(other._shape) : null]);
+
+    private Tensor RecordDiv(Tensor result, Tensor other) => TensorGraph.Record(result, "Div", [this, other], [this, other],
+        g => [RequiresGrad ? (g / other).SumTo(_shape) : null, other.RequiresGrad ? (g.Neg() * this / (other * other)).SumTo(other._shape) : null]);
 
     /// <summary><c>-this</c>; d/da = -1.</summary>
     public Tensor Neg() =>
