@@ -69,21 +69,22 @@ public sealed class Linear : Module
     }
 
     /// <summary>
-    /// This layer and <paramref name="activation"/> after it as one op
-    /// (<see cref="Tensor.LinearActivation"/>), or null where they must run apart: an activation
-    /// without a fused form (GELU, leaky ReLU, identity), a hook on either module, an input that
-    /// is not a [batch, in] matrix, a graph trace or anomaly mode.
+    /// This layer and the activation module <paramref name="next"/> after it as one op
+    /// (<see cref="Tensor.LinearActivation"/>), or null where they must run apart: a module that
+    /// is not a ReLU, tanh or sigmoid (<see cref="Activation"/>, <see cref="ReLU"/>,
+    /// <see cref="Tanh"/>, <see cref="Sigmoid"/>), a hook on either module, an input that is not
+    /// a [batch, in] matrix, a graph trace or anomaly mode.
     /// </summary>
-    internal Tensor? ForwardFused(Tensor input, Activation activation)
+    internal Tensor? ForwardFused(Tensor input, Module next)
     {
-        FusedActivation? fused = activation.Kind switch
+        FusedActivation? fused = next switch
         {
-            ActivationKind.Relu => FusedActivation.Relu,
-            ActivationKind.Tanh => FusedActivation.Tanh,
-            ActivationKind.Sigmoid => FusedActivation.Sigmoid,
+            ReLU or Activation { Kind: ActivationKind.Relu } => FusedActivation.Relu,
+            Tanh or Activation { Kind: ActivationKind.Tanh } => FusedActivation.Tanh,
+            Sigmoid or Activation { Kind: ActivationKind.Sigmoid } => FusedActivation.Sigmoid,
             _ => null,
         };
-        if (fused is null || HasHooks || activation.HasHooks || input.Rank != 2 || input.Shape[1] != InFeatures
+        if (fused is null || HasHooks || next.HasHooks || input.Rank != 2 || input.Shape[1] != InFeatures
             || TensorGraph.Tracing || Autograd.IsAnomalyDetectionEnabled)
             return null;
         return input.LinearActivation(Weight, Bias, fused.Value);

@@ -27,7 +27,8 @@ public class Sequential : Module
 
     /// <inheritdoc/>
     /// <remarks>
-    /// A <see cref="Linear"/> followed by a ReLU, tanh or sigmoid <see cref="Activation"/> runs
+    /// A <see cref="Linear"/> followed by a ReLU, tanh or sigmoid (<see cref="Activation"/> or
+    /// <see cref="ReLU"/>, <see cref="Tanh"/>, <see cref="Sigmoid"/>) runs
     /// as one op (<see cref="Linear.ForwardFused"/>: the same numbers, one result and one
     /// backward rule instead of two) unless something watches the step between them: a hook on
     /// either module, a graph trace (ONNX export), or anomaly mode, which names each op.
@@ -37,8 +38,7 @@ public class Sequential : Module
         Tensor x = input;
         for (int i = 0; i < _layers.Count; i++)
         {
-            if (_layers[i] is Linear linear && i + 1 < _layers.Count && _layers[i + 1] is Activation activation
-                && linear.ForwardFused(x, activation) is { } fused)
+            if (_layers[i] is Linear linear && i + 1 < _layers.Count && linear.ForwardFused(x, _layers[i + 1]) is { } fused)
             {
                 x = fused;
                 i++;

@@ -141,6 +141,32 @@ public class LinearActivationTests
         Assert.Equal(op, y.GradFn.Inputs[0].GradFn!.Name);
     }
 
+    [Fact]
+    public void PyTorchNamedActivationModulesFuseToo()
+    {
+        Tensor x = Tensor.Randn(new NumpyRandom(7), 4, 3);
+        Assert.Equal("Linear+Relu", new Sequential(new Linear(3, 2, new NumpyRandom(1)), new ReLU()).Forward(x).GradFn!.Name);
+        Assert.Equal("Linear+Tanh", new Sequential(new Linear(3, 2, new NumpyRandom(1)), new Backprop.NN.Tanh()).Forward(x).GradFn!.Name);
+        Assert.Equal("Linear+Sigmoid", new Sequential(new Linear(3, 2, new NumpyRandom(1)), new Backprop.NN.Sigmoid()).Forward(x).GradFn!.Name);
+        Assert.Equal("LeakyRelu", new Sequential(new Linear(3, 2, new NumpyRandom(1)), new LeakyReLU()).Forward(x).GradFn!.Name);
+        // A Linear last (nothing after it) and a Linear before a non-activation run as they are.
+        Assert.Equal("Linear", new Sequential(new Linear(3, 2, new NumpyRandom(1))).Forward(x).GradFn!.Name);
+        Assert.Equal("Linear", new Sequential(new Linear(3, 2, new NumpyRandom(1)), new Dropout(0.5)).Eval().Forward(x).GradFn!.Name);
+    }
+
+    [Fact]
+    public void NoGradRunsTheFusedForwardWithoutARule()
+    {
+        Sequential model = Mlp(ActivationKind.Tanh);
+        Tensor x = Tensor.Randn(new NumpyRandom(8), 4, 3);
+        Tensor recorded = model.Forward(x);
+        Tensor y;
+        using (Autograd.NoGrad()) y = model.Forward(x);
+        Assert.Null(y.GradFn);
+        Assert.False(y.RequiresGrad);
+        Assert.Equal(recorded.ToArray<float>(), y.ToArray<float>());
+    }
+
     [Theory]
     [InlineData(ActivationKind.Gelu)]
     [InlineData(ActivationKind.LeakyRelu)]
