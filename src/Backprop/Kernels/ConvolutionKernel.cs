@@ -14,7 +14,8 @@ namespace Backprop.Kernels;
 /// GEMM (<see cref="ConvGemm{T, TKernel}"/>): the matmul's micro-kernels on panels packed straight
 /// from the image, in blocks that fit L2. A single image on several threads, a weight gradient
 /// of at most <see cref="ConvGemm.ImagesPerPart"/> images on several threads (both give the
-/// implicit path's bits), and 1×1 convolutions with stride 1 go through <see cref="MatMulKernel"/> instead (on im2col tiles of
+/// implicit path's bits), groups of fewer than four output channels (depthwise with stride 2;
+/// the input gradient stays implicit), and 1×1 convolutions with stride 1 go through <see cref="MatMulKernel"/> instead (on im2col tiles of
 /// at most <see cref="ColumnBudget"/> elements per thread, or on the input itself for 1×1), which
 /// splits each product over threads.
 /// </para>
@@ -105,8 +106,7 @@ internal static unsafe class ConvolutionKernel
             DirectConvKernel.WeightGradient(inputMemory, outputGradMemory, weightGradMemory, g, Threads(g, maxThreads));
             return;
         }
-        if (allowImplicit && !g.IsPointwise && g.Batch > 0 && g.OutPlane > 0
-            && (g.Batch > ConvGemm.ImagesPerPart || Threads(g, maxThreads) == 1))
+        if (allowImplicit && HasImplicitRows(g) && (g.Batch > ConvGemm.ImagesPerPart || Threads(g, maxThreads) == 1))
         {
             ConvGemm.Run<T, WeightGradientJob<T>>(new(inputMemory, outputGradMemory, weightGradMemory, g, Threads(g, maxThreads),
                                                       Math.Min(tileBudget, ConvGemm.PanelBudget)));
@@ -225,7 +225,18 @@ internal static unsafe class ConvolutionKernel
     /// idle (then the matmul splits its products; both paths compute the same chains).
     /// </summary>
     private static bool TakesImplicit(in ConvGeometry g, int maxThreads) =>
-        !g.IsPointwise && g.Batch > 0 && g.OutPlane > 0 && (g.Batch > 1 || Threads(g, maxThreads) == 1);
+        HasImplicitRows(g) && (g.Batch > 1 || Threads(g, maxThreads) == 1);
+
+    /// <summary>
+    /// Whether a group has output channels enough for the micro-kernel's row panels (at least
+    /// <see cref="MinImplicitRows"/>): with one channel a group (depthwise with stride 2) the
+    /// matmul's one-row kernel wastes nothing, a 6-row panel five rows in six.
+    /// </summary>
+    private static bool HasImplicitRows(in ConvGeometry g) =>
+        !g.IsPointwise && g.Batch > 0 && g.OutPlane > 0 && g.GroupOutChannels >= MinImplicitRows;
+
+    /// <summary>The fewest output channels a group needs for the implicit forward pass and weight gradient.</summary>
+    private const int MinImplicitRows = 4;
 
     /// <summary><see cref="ConvGemm{T, TKernel}.Forward"/> with the machine's micro-kernel.</summary>
     private readonly struct ForwardJob<T>(ReadOnlyMemory<T> input, ReadOnlyMemory<T> weight, ReadOnlyMemory<T> bias, Memory<T> output,

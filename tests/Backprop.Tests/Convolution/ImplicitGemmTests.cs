@@ -16,7 +16,8 @@ public class ImplicitGemmTests
         [3, 5, 9, 11, 7, 3, 1, 1, 1, 1, 1 << 16],      // 99 positions: a partial panel; 45 taps
         [3, 5, 9, 11, 7, 3, 1, 1, 1, 1, 45 * 20],      // the same in blocks of 16 positions
         [2, 4, 9, 8, 6, 3, 2, 1, 1, 1, 1 << 16],       // stride 2: rows from im2col, col2im without padded planes
-        [2, 6, 10, 9, 4, 3, 1, 2, 2, 2, 1 << 16],      // dilation 2, groups 2
+        [2, 6, 10, 9, 8, 3, 1, 2, 2, 2, 1 << 16],      // dilation 2, groups 2
+        [10, 4, 9, 9, 4, 3, 2, 1, 1, 4, 1 << 16],      // depthwise with stride 2: the matmul's path but for the input gradient
         [2, 3, 7, 6, 5, 2, 1, 0, 1, 1, 1 << 16],       // an even kernel, no padding
         [2, 32, 6, 5, 3, 3, 1, 1, 1, 1, 1 << 16],      // 288 taps: more than a double slice (256)
         [2, 64, 5, 4, 2, 3, 1, 1, 1, 1, 1 << 16],      // 576 taps: more than a float slice (512)
