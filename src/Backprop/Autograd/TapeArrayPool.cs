@@ -48,8 +48,8 @@ internal static class TapeArrayPool
     /// each on the project's VM, 0.2 ms per 64-page array; more than the nodes' own work). So
     /// when no full-size array is spare and <see cref="RentsBeforeCollection"/> (8 MB) have
     /// been rented since the last collection, this starts one (generation 1: chunks that
-    /// outlived one collection are found dead too), and the dead chunks' arrays come back
-    /// as their finalizers run. When nothing came back since the last such collection (one
+    /// outlived one collection are found dead too) and waits for the dead chunks'
+    /// finalizers, which give their arrays back. When nothing came back since the last such collection (one
     /// graph that keeps growing, as the million-step chain), the wait doubles, up to
     /// <see cref="MaxRentsBeforeCollection"/>; it drops back once arrays come back again.
     /// </remarks>
@@ -75,9 +75,13 @@ internal static class TapeArrayPool
                 : RentsBeforeCollection);
             Volatile.Write(ref s_returnsAtCollection, returns);
             GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+            // Dead chunks give their arrays back from their finalizers: wait for those to run,
+            // so that what the collection found comes back now, not whenever the finalizer
+            // thread gets a core (on a busy machine, steps later: each step then allocated its
+            // arrays afresh).
+            GC.WaitForPendingFinalizers();
             lock (spare)
             {
-                // The finalizer thread may have returned some already.
                 if (spare.TryPop(out TapeNode[]? nodes)) return nodes;
             }
         }
