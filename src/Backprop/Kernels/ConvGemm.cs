@@ -37,14 +37,8 @@ internal static unsafe class ConvGemm<T, TKernel>
     public static void Forward(ReadOnlyMemory<T> input, ReadOnlyMemory<T> weight, ReadOnlyMemory<T> bias, Memory<T> output,
                                ConvGeometry g, int threads, int budget)
     {
-        int mr = TKernel.Rows, k = g.PatchSize, og = g.GroupOutChannels;
-        nint groupPanels = (nint)RoundUp(og, mr) * k;
-        T[] packedWeights = ConvBuffers<T>.Weights(checked((int)(groupPanels * g.Groups)));
-        fixed (T* w = weight.Span, pw = packedWeights)
-        {
-            for (int group = 0; group < g.Groups; group++)
-                MatMulPacking.Pack(w + (nint)group * og * k, 1, k, k, og, mr, pw + group * groupPanels);
-        }
+        int k = g.PatchSize, og = g.GroupOutChannels;
+        T[] packedWeights = PackWeights(weight, g, transposed: false, out nint groupPanels);
         int columns = BlockColumns(g.OutPlane, Math.Min(k, DepthMax), budget);
         ConvolutionKernel.ForEachImage(g, threads, (n, _) =>
         {
@@ -114,15 +108,8 @@ internal static unsafe class ConvGemm<T, TKernel>
     public static void InputGradient(ReadOnlyMemory<T> outputGrad, ReadOnlyMemory<T> weight, Memory<T> inputGrad,
                                      ConvGeometry g, int threads, int budget)
     {
-        int mr = TKernel.Rows, k = g.PatchSize, og = g.GroupOutChannels;
-        nint groupPanels = (nint)RoundUp(k, mr) * og;
-        T[] packedWeights = ConvBuffers<T>.Weights(checked((int)(groupPanels * g.Groups)));
-        fixed (T* w = weight.Span, pw = packedWeights)
-        {
-            // Wᵀ: row p (a tap) is column p of W, the depth runs over the group's output channels.
-            for (int group = 0; group < g.Groups; group++)
-                MatMulPacking.Pack(w + (nint)group * og * k, k, 1, og, k, mr, pw + group * groupPanels);
-        }
+        int k = g.PatchSize, og = g.GroupOutChannels;
+        T[] packedWeights = PackWeights(weight, g, transposed: true, out nint groupPanels);
         int columns = BlockColumns(g.OutPlane, k, budget);
         ConvolutionKernel.ForEachImage(g, threads, (n, _) =>
         {
@@ -259,6 +246,29 @@ internal static unsafe class ConvGemm<T, TKernel>
         int most = Math.Max(nr, budget / Math.Max(depth, 1) / nr * nr);
         int blocks = (positions + most - 1) / most;
         return Math.Max(1, Math.Min(most, RoundUp((positions + blocks - 1) / Math.Max(blocks, 1), nr)));
+    }
+
+    /// <summary>
+    /// Each group's weight [og, k] (or, <paramref name="transposed"/>, Wᵀ [k, og]: row p a tap,
+    /// the depth running over the group's output channels) packed into the micro-kernel's row
+    /// panels, groups <paramref name="groupPanels"/> elements apart, in this thread's buffer.
+    /// </summary>
+    private static T[] PackWeights(ReadOnlyMemory<T> weight, in ConvGeometry g, bool transposed, out nint groupPanels)
+    {
+        int mr = TKernel.Rows, k = g.PatchSize, og = g.GroupOutChannels;
+        (int rows, int depth) = transposed ? (k, og) : (og, k);
+        groupPanels = (nint)RoundUp(rows, mr) * depth;
+        T[] packed = ConvBuffers<T>.Weights(checked((int)(groupPanels * g.Groups)));
+        fixed (T* w = weight.Span, pw = packed)
+        {
+            for (int group = 0; group < g.Groups; group++)
+            {
+                T* wGroup = w + (nint)group * og * k, pGroup = pw + group * groupPanels;
+                if (transposed) MatMulPacking.Pack(wGroup, k, 1, og, k, mr, pGroup);
+                else MatMulPacking.Pack(wGroup, 1, k, k, og, mr, pGroup);
+            }
+        }
+        return packed;
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

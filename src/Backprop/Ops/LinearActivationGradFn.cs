@@ -42,15 +42,7 @@ internal sealed class LinearActivationGradFn : GradFn
     {
         CheckSaved(_output, OutputVersion, _output);
         if (TensorGraph.RecordingDuringBackward == true)
-        {
-            Tensor z = _output.ActivationBackward(grad, _activation);
-            return
-            [
-                _input.RequiresGrad ? z.MatMul(_weight) : null,
-                _weight.RequiresGrad ? z.Transpose(0, 1).MatMul(_input) : null,
-                _bias is not null && _bias.RequiresGrad ? z.Sum(0) : null,
-            ];
-        }
+            return LinearGradFn.Recorded(_input, _weight, _bias, _output.ActivationBackward(grad, _activation));
         Tensor g = StridedCopy.ToContiguous(grad);
         return _output.DType == DType.Float32 ? Backward(g.Span<float>(), _output.Span<float>()) : Backward(g.Span<double>(), _output.Span<double>());
     }

@@ -21,10 +21,14 @@ internal sealed class LinearGradFn : GradFn
 
     /// <inheritdoc/>
     public override Tensor?[] Backward(Tensor grad) => TensorGraph.RecordingDuringBackward == true
-        ? [
-            _input.RequiresGrad ? grad.MatMul(_weight) : null,
-            _weight.RequiresGrad ? grad.Transpose(0, 1).MatMul(_input) : null,
-            _bias is not null && _bias.RequiresGrad ? grad.Sum(0) : null,
-        ]
+        ? Recorded(_input, _weight, _bias, grad)
         : Tensor.LinearBackward(_input, _weight, _bias, Kernels.StridedCopy.ToContiguous(grad));
+
+    /// <summary>The rule written with differentiable ops (a recorded backward pass: gradients of gradients).</summary>
+    internal static Tensor?[] Recorded(Tensor input, Tensor weight, Tensor? bias, Tensor grad) =>
+    [
+        input.RequiresGrad ? grad.MatMul(weight) : null,
+        weight.RequiresGrad ? grad.Transpose(0, 1).MatMul(input) : null,
+        bias is not null && bias.RequiresGrad ? grad.Sum(0) : null,
+    ];
 }
