@@ -106,7 +106,7 @@ public sealed class Value : IEquatable<Value>
     };
 
     /// <summary>The constant operand, as Op shows it (round-trip format).</summary>
-    private string Constant => Chunk.Nodes[Slot].Constant.ToString("R", CultureInfo.InvariantCulture);
+    private string Constant => Chunk.ConstantAt(Slot).ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The nodes this one was computed from (none for a leaf, one or two for an op).</summary>
     public IReadOnlyList<Value> Inputs => Chunk.OpAt(Slot) switch
@@ -143,8 +143,8 @@ public sealed class Value : IEquatable<Value>
                     return [da, db];
                 }
                 case OpCode.AddConstant: return [AddConstantGrad(1.0)];
-                case OpCode.MulConstant: return [MulConstantGrad(node.Constant, 1.0)];
-                case OpCode.Pow: return [PowGrad(Chunk.Input(node.A).Data, node.Constant, 1.0)];
+                case OpCode.MulConstant: return [MulConstantGrad(Chunk.ConstantAt(Slot), 1.0)];
+                case OpCode.Pow: return [PowGrad(Chunk.Input(node.A).Data, Chunk.ConstantAt(Slot), 1.0)];
                 case OpCode.Exp: return [ExpGrad(node.Data, 1.0)];
                 case OpCode.Log: return [LogGrad(Chunk.Input(node.A).Data, 1.0)];
                 case OpCode.Tanh: return [TanhGrad(node.Data, 1.0)];
@@ -170,7 +170,7 @@ public sealed class Value : IEquatable<Value>
         int expected = op switch { OpCode.Leaf => 0, OpCode.Add or OpCode.Mul => 2, _ => 1 };
         if (inputs.Count != expected)
             throw new ArgumentException($"Value.Evaluate: op '{Op}' takes {expected} input(s), got {inputs.Count}", nameof(inputs));
-        double k = Chunk.Nodes[Slot].Constant;
+        double k = op is OpCode.AddConstant or OpCode.MulConstant or OpCode.Pow ? Chunk.ConstantAt(Slot) : 0;
         return op switch
         {
             OpCode.Leaf => Data,

@@ -63,11 +63,15 @@ internal sealed partial class Tape
         ref TapeNode node = ref chunk.Nodes[slot];
         node.Data = data;
         node.Grad = 0;
-        node.Op = (byte)OpCode.Leaf;
+        node.Links = TapeNode.Pack(OpCode.Leaf, 0, 0);
         return (chunk, slot);
     }
 
-    /// <summary>Records a node computed by <paramref name="op"/> from one input (and a constant, for ops that take one).</summary>
+    /// <summary>
+    /// Records a node computed by <paramref name="op"/> from one input and, for
+    /// <see cref="OpCode.AddConstant"/>, <see cref="OpCode.MulConstant"/> and
+    /// <see cref="OpCode.Pow"/>, the constant <paramref name="constant"/> (other ops ignore it).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Value Unary(OpCode op, double data, Value a, double constant = 0)
     {
@@ -88,13 +92,13 @@ internal sealed partial class Tape
         if (chunk.Count >= chunk.Limit) chunk = NextChunk();
         int codeA = chunk.Encode(chunkA, slotA);
         if (codeA < 0) codeA = (chunk = NextChunk()).Encode(chunkA, slotA);
+        // op is a constant wherever this is inlined: the check goes, and so does the lookup for ops without a constant.
+        int b = op is OpCode.AddConstant or OpCode.MulConstant or OpCode.Pow ? chunk.ConstantIndex(constant) : 0;
         int slot = chunk.Count++;
         ref TapeNode node = ref chunk.Nodes[slot];
         node.Data = data;
         node.Grad = 0;
-        node.Constant = constant;
-        node.A = codeA;
-        node.Op = (byte)op;
+        node.Links = TapeNode.Pack(op, codeA, b);
         return slot;
     }
 
@@ -128,9 +132,7 @@ internal sealed partial class Tape
         ref TapeNode node = ref chunk.Nodes[slot];
         node.Data = data;
         node.Grad = 0;
-        node.B = codeB;
-        node.A = codeA;
-        node.Op = (byte)op;
+        node.Links = TapeNode.Pack(op, codeA, codeB);
         return slot;
     }
 

@@ -6,7 +6,7 @@ namespace Backprop;
 /// Spare node arrays for <see cref="TapeChunk"/>s, shared by all threads: the arrays of chunks
 /// the garbage collector found unreachable (their finalizers return them), kept for the next
 /// chunks instead of allocating (and faulting in) fresh memory. At most <see cref="MaxFull"/>
-/// full-size arrays (32 MB) and <see cref="MaxSmall"/> of each smaller size are kept; the rest
+/// full-size arrays (24 MB) and <see cref="MaxSmall"/> of each smaller size are kept; the rest
 /// are left to the collector.
 /// </summary>
 internal static class TapeArrayPool
@@ -46,7 +46,7 @@ internal static class TapeArrayPool
     /// keeps a few hundred handles) allocates so little that collections become rare, and every
     /// chunk in between would get a fresh array, whose pages the OS must fault in (about 3 µs
     /// each on the project's VM, 0.2 ms per 64-page array; more than the nodes' own work). So
-    /// when no full-size array is spare and <see cref="RentsBeforeCollection"/> (8 MB) have
+    /// when no full-size array is spare and <see cref="RentsBeforeCollection"/> (6 MB) have
     /// been rented since the last collection, this starts one (generation 1: chunks that
     /// outlived one collection are found dead too) and waits for the dead chunks'
     /// finalizers, which give their arrays back. When nothing came back since the last such collection (one

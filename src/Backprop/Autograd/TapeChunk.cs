@@ -28,10 +28,18 @@ internal sealed class TapeChunk
     public const int SlotBits = 13;
 
     /// <summary>
-    /// The largest chunk: 8,192 nodes, so that each array stays below the large-object
-    /// threshold (64 KB of doubles) and lives in the ordinary heap.
+    /// The largest chunk: 8,192 nodes (192 KB), few enough that a small graph does not hold a
+    /// large array alive, and many enough that the chunk's bookkeeping is a small share of it.
     /// </summary>
     public const int MaxCapacity = 1 << SlotBits;
+
+    /// <summary>
+    /// The most chunks a chunk may read from, itself included: what the bits of an input code
+    /// above the slot can number (<see cref="TapeNode.CodeBits"/>). A chunk's 8,192 nodes read
+    /// from at most 16,384 other chunks, so it is never reached; if it were,
+    /// <see cref="Encode(TapeChunk, int)"/> would send the node to a new chunk.
+    /// </summary>
+    public const int MaxDependencies = 1 << (TapeNode.CodeBits - SlotBits);
 
     /// <summary>The slot part of an input code.</summary>
     public const int SlotMask = MaxCapacity - 1;
@@ -49,6 +57,11 @@ internal sealed class TapeChunk
     // usually live in two other chunks, and each would evict the other from a single entry.
     private readonly TapeChunk?[] _recent = new TapeChunk?[8];
     private readonly int[] _recentCode = new int[8];
+    private int _constantCount;
+    // Where each constant was put, by a hash of its bits (index + 1; 0 when empty): a graph
+    // repeats a few constants (the chain's 1.0001 and 0.5, -1 for every negation), and each is
+    // then stored once per chunk. A constant whose entry another holds is stored again.
+    private int[]? _constantSlots;
 
     /// <summary>A chunk recording into <paramref name="nodes"/>, numbered after every chunk made before it.</summary>
     public TapeChunk(TapeNode[] nodes)
@@ -91,6 +104,13 @@ internal sealed class TapeChunk
     /// <summary>Nodes this chunk may take: its capacity, or fewer once it is sealed.</summary>
     public int Limit;
 
+    /// <summary>
+    /// The constant operands of the chunk's <c>a + k</c>, <c>a * k</c> and <c>a ** k</c> nodes,
+    /// each distinct number usually once; such a node holds the index of its constant in
+    /// <see cref="TapeNode.B"/>. Empty until the first one.
+    /// </summary>
+    public double[] Constants = [];
+
     /// <summary>Labels of the few nodes that have one, by slot.</summary>
     public Dictionary<int, string>? Labels;
 
@@ -124,6 +144,42 @@ internal sealed class TapeChunk
         return chunk.Sequence > Sequence ? -1 : DepCode(chunk) | slot;
     }
 
+    /// <summary>
+    /// The index in <see cref="Constants"/> of <paramref name="constant"/>, added if it is not
+    /// there (compared bit for bit, so that -0.0 and each NaN keep their own bits).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int ConstantIndex(double constant)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(constant);
+        // Fibonacci hashing: the top bits of the product depend on every bit of the constant.
+        int entry = (int)(unchecked((ulong)bits * 0x9E3779B97F4A7C15UL) >> (64 - ConstantSlotBits));
+        if (_constantSlots is { } slots)
+        {
+            int index = slots[entry] - 1;
+            if (index >= 0 && BitConverter.DoubleToInt64Bits(Constants[index]) == bits) return index;
+        }
+        return AddConstant(constant, entry);
+    }
+
+    /// <summary>Bits of the hash that picks an entry of the table that finds a chunk's constants (16 entries).</summary>
+    private const int ConstantSlotBits = 4;
+
+    /// <summary>Stores <paramref name="constant"/> at the end of <see cref="Constants"/> and in entry <paramref name="entry"/> of the table; returns its index.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int AddConstant(double constant, int entry)
+    {
+        _constantSlots ??= new int[1 << ConstantSlotBits];
+        if (_constantCount == Constants.Length) Array.Resize(ref Constants, Math.Max(8, 2 * _constantCount));
+        int index = _constantCount++;
+        Constants[index] = constant;
+        _constantSlots[entry] = index + 1;
+        return index;
+    }
+
+    /// <summary>The constant operand of the node in <paramref name="slot"/> (an <c>a + k</c>, <c>a * k</c> or <c>a ** k</c> node).</summary>
+    public double ConstantAt(int slot) => Constants[Nodes[slot].B];
+
     /// <summary>The chunk an input code points into (the slot is <c>code &amp; SlotMask</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TapeChunk InputChunk(int code) => _deps[code >> SlotBits];
@@ -134,7 +190,10 @@ internal sealed class TapeChunk
     /// <summary>The op that made the node in <paramref name="slot"/>, without the pass's mark.</summary>
     public OpCode OpAt(int slot) => (OpCode)(Nodes[slot].Op & ~Reached);
 
-    /// <summary>Finds or adds <paramref name="chunk"/> in the dependency list; returns its index shifted into place.</summary>
+    /// <summary>
+    /// Finds or adds <paramref name="chunk"/> in the dependency list; returns its index shifted
+    /// into place, or -1 if the list is full (<see cref="MaxDependencies"/>).
+    /// </summary>
     private int DepCode(TapeChunk chunk)
     {
         int index = -1;
@@ -151,6 +210,7 @@ internal sealed class TapeChunk
         }
         if (index < 0)
         {
+            if (_depCount == MaxDependencies) return -1;
             if (_depCount == _deps.Length) Array.Resize(ref _deps, _deps.Length * 2);
             index = _depCount++;
             _deps[index] = chunk;

@@ -76,15 +76,11 @@ internal sealed partial class Tape
             ref TapeNode mul = ref Unsafe.Add(ref nodes, count); // count + 1 < Limit: the caller checked
             mul.Data = product;
             mul.Grad = 0;
-            mul.B = codeY;
-            mul.A = codeX;
-            mul.Op = (byte)OpCode.Mul;
+            mul.Links = TapeNode.Pack(OpCode.Mul, codeX, codeY);
             ref TapeNode add = ref Unsafe.Add(ref mul, 1);
             add.Data = total;
             add.Grad = 0;
-            add.B = count;
-            add.A = codeSum;
-            add.Op = (byte)OpCode.Add;
+            add.Links = TapeNode.Pack(OpCode.Add, codeSum, count);
             codeSum = count + 1;
             count += 2;
         }

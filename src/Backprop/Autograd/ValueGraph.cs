@@ -50,7 +50,7 @@ public static class ValueGraph
 
         ChunkQueue queue = ChunkQueue.Current;
         first.Grad = 1;
-        first.Op |= TapeChunk.Reached;
+        first.Links |= TapeChunk.Reached;
         chunk.Pending++;
         queue.Add(chunk, output.Slot);
         // The sweep stays in this method: the million-step chain calls Backward once, and a loop
@@ -65,12 +65,12 @@ public static class ValueGraph
             for (int i = top; pending > 0; i--)
             {
                 ref TapeNode node = ref Unsafe.Add(ref nodes, i); // i <= top < Count: recorded
-                byte op = node.Op;
-                if (op < TapeChunk.Reached) continue;
-                op &= unchecked((byte)~TapeChunk.Reached);
-                node.Op = op;
+                ulong links = node.Links;
+                if ((byte)links < TapeChunk.Reached) continue;
+                links &= ~(ulong)TapeChunk.Reached;
+                node.Links = links;
                 pending--;
-                pending += Step(chunk, ref nodes, ref node, (OpCode)op, queue);
+                pending += Step(chunk, ref nodes, ref node, links, queue);
             }
             chunk.Pending = 0;
         }
@@ -82,22 +82,23 @@ public static class ValueGraph
     /// reached for the first time (the caller's count of pending nodes).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Step(TapeChunk chunk, ref TapeNode nodes, ref TapeNode node, OpCode op, ChunkQueue queue)
+    private static int Step(TapeChunk chunk, ref TapeNode nodes, ref TapeNode node, ulong links, ChunkQueue queue)
     {
         double grad = node.Grad;
-        int a = node.A;
+        var op = (OpCode)(byte)links;
+        int a = TapeNode.InputA(links);
         switch (op)
         {
             case OpCode.Add:
             {
-                int b = node.B;
+                int b = TapeNode.InputB(links);
                 (double da, double db) = Value.AddGrad(grad);
                 return Send(chunk, a, ref Input(chunk, ref nodes, a), da, queue)
                     + Send(chunk, b, ref Input(chunk, ref nodes, b), db, queue);
             }
             case OpCode.Mul:
             {
-                int b = node.B;
+                int b = TapeNode.InputB(links);
                 ref TapeNode inputA = ref Input(chunk, ref nodes, a);
                 ref TapeNode inputB = ref Input(chunk, ref nodes, b);
                 (double da, double db) = Value.MulGrad(inputA.Data, inputB.Data, grad);
@@ -109,8 +110,8 @@ public static class ValueGraph
         double contribution = op switch
         {
             OpCode.AddConstant => Value.AddConstantGrad(grad),
-            OpCode.MulConstant => Value.MulConstantGrad(node.Constant, grad),
-            OpCode.Pow => Value.PowGrad(input.Data, node.Constant, grad),
+            OpCode.MulConstant => Value.MulConstantGrad(chunk.Constants[TapeNode.InputB(links)], grad),
+            OpCode.Pow => Value.PowGrad(input.Data, chunk.Constants[TapeNode.InputB(links)], grad),
             OpCode.Exp => Value.ExpGrad(node.Data, grad),
             OpCode.Log => Value.LogGrad(input.Data, grad),
             OpCode.Tanh => Value.TanhGrad(node.Data, grad),
@@ -142,13 +143,14 @@ public static class ValueGraph
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Send(TapeChunk from, int code, ref TapeNode input, double contribution, ChunkQueue queue)
     {
-        byte op = input.Op;
+        ulong links = input.Links; // read and written whole (see TapeNode)
+        byte op = (byte)links;
         if (op == (byte)OpCode.Leaf || op >= TapeChunk.Reached)
         {
             input.Grad += contribution;
             return 0;
         }
-        input.Op = (byte)(op | TapeChunk.Reached);
+        input.Links = links | TapeChunk.Reached;
         input.Grad = 0.0 + contribution; // as if from zero: -0.0 becomes +0.0, as it always did
         if (code < TapeChunk.MaxCapacity) return 1;
         Reached(from, code, queue);
@@ -179,7 +181,7 @@ public static class ValueGraph
         var leaves = new List<Value>();
         ChunkQueue queue = ChunkQueue.Current;
         TapeChunk chunk = output.Chunk;
-        chunk.Nodes[output.Slot].Op |= TapeChunk.Reached;
+        chunk.Nodes[output.Slot].Links |= TapeChunk.Reached;
         chunk.Pending++;
         queue.Add(chunk, output.Slot);
         while (queue.TryTake(out chunk, out int top))
@@ -192,7 +194,7 @@ public static class ValueGraph
                 // passes it by (a leaf made between two ops, as the chapter's Value(-target), sits
                 // among the nodes the sweep visits).
                 if (node.Op < TapeChunk.Reached || node.Op == ((byte)OpCode.Leaf | TapeChunk.Reached)) continue;
-                node.Op &= unchecked((byte)~TapeChunk.Reached);
+                node.Links &= ~(ulong)TapeChunk.Reached;
                 chunk.Pending--;
                 if (chunk != output.Chunk || i != output.Slot) order.Add(new Value(chunk, i));
                 Mark(chunk, node.A, queue, leaves);
@@ -201,7 +203,7 @@ public static class ValueGraph
         }
 
         // Leaves were marked too, so that each is listed once; clear their marks.
-        foreach (Value leaf in leaves) leaf.Chunk.Nodes[leaf.Slot].Op = (byte)OpCode.Leaf;
+        foreach (Value leaf in leaves) leaf.Chunk.Nodes[leaf.Slot].Links &= ~(ulong)TapeChunk.Reached;
         order.AddRange(leaves);
         return order;
     }
@@ -211,10 +213,10 @@ public static class ValueGraph
     {
         TapeChunk chunk = from.InputChunk(code);
         int slot = code & TapeChunk.SlotMask;
-        ref byte op = ref chunk.Nodes[slot].Op;
-        if (op >= TapeChunk.Reached) return;
-        op |= TapeChunk.Reached;
-        if (op == (byte)OpCode.Leaf + TapeChunk.Reached)
+        ref TapeNode node = ref chunk.Nodes[slot];
+        if (node.Op >= TapeChunk.Reached) return;
+        node.Links |= TapeChunk.Reached;
+        if (node.Op == (byte)OpCode.Leaf + TapeChunk.Reached)
         {
             leaves.Add(new Value(chunk, slot));
             return;
