@@ -17,8 +17,8 @@ namespace Backprop;
 /// <c>a ** k</c> had eight bytes of its own. It now lives in the chunk's table of constants
 /// (<see cref="TapeChunk.Constants"/>, each distinct number once), and the node holds its index
 /// where a two-input op holds its second input. A million-step chain is three million nodes:
-/// its first run in a process is mostly the page faults on fresh node arrays, so 72 MB instead
-/// of 96 MB is a quarter fewer faults (docs/performance.md).
+/// its first run in a process is largely the page faults on fresh memory, and 72 MB of nodes
+/// instead of 96 MB is a quarter fewer faults on them (docs/performance.md).
 /// </para>
 /// <para>
 /// <see cref="Links"/> holds, from the lowest bit: the op byte (<see cref="Op"/>), the first

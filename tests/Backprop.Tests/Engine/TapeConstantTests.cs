@@ -18,6 +18,16 @@ public class TapeConstantTests
     }
 
     [Fact]
+    public void AnInputCodeCanNameEveryChunkAFullChunkCanReadFrom()
+    {
+        // A node's two input codes share one word with its op (28 bits each): the chunk index
+        // above the slot must reach every chunk that 8,192 two-input nodes can read from, plus
+        // the chunk itself, so that TapeChunk's guard against a full dependency list never fires.
+        Assert.True(TapeChunk.MaxDependencies > 2 * TapeChunk.MaxCapacity + 1);
+        Assert.Equal(TapeNode.CodeBits, TapeChunk.SlotBits + System.Numerics.BitOperations.Log2((uint)TapeChunk.MaxDependencies));
+    }
+
+    [Fact]
     public void TheChainStoresEachOfItsTwoConstantsOncePerChunk()
     {
         Tape.Seal();
