@@ -27,13 +27,19 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
         Assert.True(epoch > 0, $"epoch {epoch}");
         output.WriteLine($"test loss {start:F3} -> {Number("return window.__frame.testLoss"):F3} by epoch {epoch}");
         Assert.True(Number("return Number(document.getElementById('epoch').textContent.replace(/,/g, ''))") > 0, "the epoch counter moved");
+        // The network canvas is painted: a neuron's heatmap fills its box, and a link shows between two columns.
+        const string pixel = "const n = window.__network, c = n.painter.canvas, p = n.painter.dpr; " +
+            "const at = (x, y) => Array.from(c.getContext('2d').getImageData(Math.round(x * p), Math.round(y * p), 1, 1).data);";
+        Assert.Equal(255.0, Number(pixel + "const b = n.neuronBoxes[0]; return at(b.x + b.w / 2, b.y + b.h / 2)[3];"));
+        Assert.True(Number(pixel + "const g = n.geometry[1][0]; return at(g.mx, (g.y1 + g.y2) / 2)[3];") > 0, "a link painted at its midpoint");
         output.WriteLine(browser.Screenshot("playground-training"));
 
         browser.Click("[data-view=gradients]");
         browser.WaitFor(() => browser.Script("return !!(window.__frame.layers[0].weightGrads)") is true, TimeSpan.FromSeconds(10), "frames with dL/dw");
         // The links now carry the gradient's scale: widths differ across the net, rims are drawn.
         Assert.Equal("gradients", browser.Script("return document.getElementById('network').dataset.view"));
-        long distinctWidths = (long)browser.Script("return new Set([...document.querySelectorAll('#network path.link')].map(p => p.getAttribute('stroke-width'))).size")!;
+        // The links are painted on one canvas; the page keeps what it painted them with.
+        long distinctWidths = (long)browser.Script("return new Set(window.__network.drawnLinks.flat().map(s => s.width)).size")!;
         Assert.True(distinctWidths > 3, $"{distinctWidths} distinct link widths");
         long layers = (long)browser.Script("return window.__frame.layers.length")!;
         Assert.Equal(layers, (long)browser.Script("return document.querySelectorAll('#flowBars .flow-row[data-layer]').length")!);

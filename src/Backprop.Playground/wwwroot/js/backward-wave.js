@@ -1,7 +1,7 @@
 // The backward wave: for the picked training point, the gradient travels from the output back
 // to the inputs one layer at a time. Each step lights the layer's links by dL/dw and writes
 // dL/dz beside its neurons, all on one log scale, so the learner sees the signal shrink (or grow)
-// as it goes back. Drawn in the network's overlay group; the live frames keep painting beneath.
+// as it goes back. Drawn in the network's overlay group; the live frames keep painting beneath, faded.
 import { pointBackward } from './point-backward.js';
 import { linkStyle, magnitudeScale } from './link-scale.js';
 import { sci } from './flow-bars.js';
@@ -20,7 +20,7 @@ export class BackwardWave {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     this.network.overlay?.replaceChildren();
-    this.network.host.classList.remove('waving');
+    this.network.setWaving(false);
   }
 
   /** Runs the wave for point {x1, x2, label}; returns the computed numbers (tests read them). */
@@ -31,7 +31,7 @@ export class BackwardWave {
     if (!layers || !point) return null;
     const result = pointBackward(layers, settings, point, regression);
     const scale = magnitudeScale([...result.deltas, ...result.linkGrads]);
-    net.host.classList.add('waving');
+    net.setWaving(true);
     this.info.textContent = `point (${point.x1.toFixed(2)}, ${point.x2.toFixed(2)}), label ${point.label}: loss ${result.loss.toFixed(4)}`;
     const last = layers.length - 1;
     for (let step = 0; step <= last + 1; step++) {

@@ -1,7 +1,9 @@
 // Gradient-flow bars: one row per layer, mean |dL/dW| and |dL/da| on ONE shared log10 axis (so a
 // layer whose gradient is 10^4 times smaller than the last one's looks it), bands where gradients
 // vanish (< 1e-6) or explode (> 1e2), a sparkline of each layer's history, and the first/last
-// ratio. The numbers are the library's GradientFlow statistics, sent in every frame.
+// ratio. The numbers are the library's GradientFlow statistics, sent in every frame. The
+// sparklines are painted into one canvas laid over their column: one layer to repaint a frame,
+// not one chart per layer (see network-canvas.js for why that matters in a software compositor).
 
 export const LOG_MIN = -10;
 export const LOG_MAX = 4;
@@ -34,7 +36,6 @@ export class FlowBars {
   build(layers) {
     this.names = layers.map((l) => l.name).join('|');
     this.host.replaceChildren();
-    for (const r of this.rows) r.spark?.destroy();
     this.rows = [];
     const axis = el('div', 'flow-row flow-axis', this.host);
     el('span', 'flow-name', axis);
@@ -63,7 +64,62 @@ export class FlowBars {
       const a = el('div', 'bar activation', track);
       const value = el('span', 'flow-value', row);
       const spark = el('div', 'flow-spark', row);
-      this.rows.push({ row, w, a, value, sparkHost: spark, spark: null, x: [], yw: [], ya: [], n: 0 });
+      this.rows.push({ row, w, a, value, sparkHost: spark, x: [], yw: [], ya: [] });
+    });
+    this.sparks = el('canvas', 'flow-sparks', this.host);
+    this.sparks.setAttribute('aria-label', 'log10 |dL/dW| history per layer');
+    this.layoutSparks();
+    // The column moves when the page is resized: the canvas follows its cells.
+    this.resizer?.disconnect();
+    this.resizer = new ResizeObserver(() => { this.layoutSparks(); this.drawSparks(); });
+    this.resizer.observe(this.host);
+  }
+
+  /** Puts the canvas over the sparkline cells (read once per build or resize, never per frame). */
+  layoutSparks() {
+    const cells = this.rows.map((r) => r.sparkHost);
+    if (!cells.length) return;
+    const first = cells[0], last = cells[cells.length - 1];
+    const box = { x: first.offsetLeft, y: first.offsetTop, w: first.offsetWidth, h: last.offsetTop + last.offsetHeight - first.offsetTop };
+    this.cellTops = cells.map((c) => c.offsetTop - box.y);
+    this.cellHeight = first.offsetHeight;
+    const dpr = window.devicePixelRatio || 1;
+    const c = this.sparks;
+    c.style.left = `${box.x}px`;
+    c.style.top = `${box.y}px`;
+    c.style.width = `${box.w}px`;
+    c.style.height = `${box.h}px`;
+    c.width = Math.max(1, Math.round(box.w * dpr));
+    c.height = Math.max(1, Math.round(box.h * dpr));
+    this.sparkBox = box;
+    this.dpr = dpr;
+  }
+
+  /** Each layer's history as two lines (dL/dW dark, dL/da light) on the shared log axis. */
+  drawSparks() {
+    const c = this.sparks, box = this.sparkBox;
+    if (!c || !box) return;
+    const ctx = c.getContext('2d');
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.clearRect(0, 0, box.w, box.h);
+    this.rows.forEach((r, i) => {
+      const n = r.x.length;
+      if (n < 2) return;
+      const x0 = r.x[0], span = r.x[n - 1] - x0 || 1, top = this.cellTops[i], h = this.cellHeight;
+      for (const [ys, color, width] of [[r.ya, '#8fbfdf', 1], [r.yw, '#0877bd', 1.25]]) {
+        ctx.beginPath();
+        let pen = false;
+        for (let k = 0; k < n; k++) {
+          if (ys[k] === null) { pen = false; continue; } // a gap: no gradient at that epoch
+          const px = ((r.x[k] - x0) / span) * box.w;
+          const py = top + h - ((Math.max(LOG_MIN, Math.min(LOG_MAX, ys[k])) - LOG_MIN) / (LOG_MAX - LOG_MIN)) * h;
+          if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+          pen = true;
+        }
+        ctx.strokeStyle = color;
+        ctx.lineWidth = width;
+        ctx.stroke();
+      }
     });
   }
 
@@ -73,19 +129,21 @@ export class FlowBars {
     if (flow.layers.map((l) => l.name).join('|') !== this.names) this.build(flow.layers);
     flow.layers.forEach((l, i) => {
       const r = this.rows[i];
-      r.w.style.width = `${position(l.weightGrad) * 100}%`;
-      r.a.style.width = `${position(l.activationGrad) * 100}%`;
+      // Every write restyles the row: only what changed is written (widths to 0.1 %).
+      put(r.w.style, 'width', `${(position(l.weightGrad) * 100).toFixed(1)}%`);
+      put(r.a.style, 'width', `${(position(l.activationGrad) * 100).toFixed(1)}%`);
       // null: no step yet (or a diverged one); the bar stays empty and the row unmarked.
       const g = l.weightGrad;
       const state = g == null ? '' : g > 0 && Math.log10(g) < VANISH ? 'vanishing'
         : !Number.isFinite(g) || Math.log10(g) > EXPLODE ? 'exploding' : '';
-      r.row.dataset.state = state;
-      r.value.textContent = `${sci(l.weightGrad)} · ${sci(l.activationGrad)}`;
-      r.row.title = `mean |dL/dW| ${sci(l.weightGrad)}, mean |dL/da| ${sci(l.activationGrad)}`
+      put(r.row.dataset, 'state', state);
+      put(r.value, 'textContent', `${sci(l.weightGrad)} · ${sci(l.activationGrad)}`);
+      put(r.row, 'title', `mean |dL/dW| ${sci(l.weightGrad)}, mean |dL/da| ${sci(l.activationGrad)}`
         + (l.saturation != null ? `, saturated ${(l.saturation * 100).toFixed(0)}%` : '')
-        + (l.updateRatioLog10 != null ? `, log10 update/weight ${l.updateRatioLog10.toFixed(1)}` : '');
+        + (l.updateRatioLog10 != null ? `, log10 update/weight ${l.updateRatioLog10.toFixed(1)}` : ''));
       this.push(r, epoch, l);
     });
+    this.drawSparks();
     this.ratioOut.textContent = Number.isFinite(flow.firstToLast) ? sci(flow.firstToLast) : '–';
   }
 
@@ -97,15 +155,11 @@ export class FlowBars {
     r.yw.push(l.weightGrad > 0 ? Math.log10(l.weightGrad) : null);
     r.ya.push(l.activationGrad > 0 ? Math.log10(l.activationGrad) : null);
     if (r.x.length > HISTORY) { r.x.shift(); r.yw.shift(); r.ya.shift(); }
-    if (!r.spark && window.uPlot) {
-      r.spark = new window.uPlot({
-        width: 150, height: 26, legend: { show: false }, cursor: { show: false },
-        scales: { x: { time: false }, y: { range: [LOG_MIN, LOG_MAX] } },
-        axes: [{ show: false }, { show: false }],
-        series: [{}, { stroke: '#0877bd', width: 1.25, points: { show: false } }, { stroke: '#8fbfdf', width: 1, points: { show: false } }],
-      }, [r.x, r.yw, r.ya], r.sparkHost);
-    } else r.spark?.setData([r.x, r.yw, r.ya]);
   }
+}
+
+function put(target, key, value) {
+  if (target[key] !== value) target[key] = value;
 }
 
 /** A number in short scientific notation (gradients span decades). */

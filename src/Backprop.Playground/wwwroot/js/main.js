@@ -79,6 +79,7 @@ const lossChart = new LossChart($('lossChart'));
 const flowBars = new FlowBars($('flowBars'), $('flowRatio'));
 const wave = new BackwardWave(network, $('waveInfo'));
 const frames = new FrameStream(render);
+window.__network = network; // a test hook: what the network canvas painted (drawnLinks)
 const updateLinks = bindExports({ getRunId: () => state.runId, onSnapshot: (s) => applySnapshot(s), onError: showError });
 
 const drawOptions = () => ({ discretize: state.settings.discretize });
@@ -87,12 +88,18 @@ const drawOptions = () => ({ discretize: state.settings.discretize });
 function fmtLoss(v) { return v == null ? '–' : Number.isFinite(v) ? v.toFixed(3) : String(v); }
 function fmtAcc(v) { return v == null ? '–' : `${(v * 100).toFixed(1)}%`; }
 
+// A frame writes only the text that changed: each write lays the page out again.
+function setText(id, text) {
+  const e = $(id);
+  if (e.textContent !== text) e.textContent = text;
+}
+
 function render(frame) {
-  $('epoch').textContent = String(frame.epoch).padStart(6, '0').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  $('trainLoss').textContent = fmtLoss(frame.trainLoss);
-  $('testLoss').textContent = fmtLoss(frame.testLoss);
-  $('trainAccuracy').textContent = fmtAcc(frame.trainAccuracy);
-  $('testAccuracy').textContent = fmtAcc(frame.testAccuracy);
+  setText('epoch', String(frame.epoch).padStart(6, '0').replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+  setText('trainLoss', fmtLoss(frame.trainLoss));
+  setText('testLoss', fmtLoss(frame.testLoss));
+  setText('trainAccuracy', fmtAcc(frame.trainAccuracy));
+  setText('testAccuracy', fmtAcc(frame.testAccuracy));
   setStatus(frame.status, frame.message);
   network.update(frame, drawOptions());
   plot.draw(frame, drawOptions());
@@ -102,10 +109,12 @@ function render(frame) {
 }
 
 function setStatus(status, message) {
+  if (document.body.dataset.status !== status) {
+    document.body.classList.toggle('playing', status === 'running');
+    $('play').setAttribute('aria-label', status === 'running' ? 'Pause' : 'Play');
+    document.body.dataset.status = status;
+  }
   state.status = status;
-  document.body.classList.toggle('playing', status === 'running');
-  $('play').setAttribute('aria-label', status === 'running' ? 'Pause' : 'Play');
-  document.body.dataset.status = status;
   if (status === 'diverged') showMessage(message ?? 'The run diverged (NaN or infinity).', { diverged: true });
   else if (status === 'done' && message) showMessage(message);
   else if ($('message').classList.contains('diverged')) showMessage(null);

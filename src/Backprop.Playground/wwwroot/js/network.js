@@ -1,12 +1,15 @@
 // The network diagram, as TF Playground draws it: the input features, every hidden neuron and
-// the output, each with its small heatmap; links between them (SVG paths) whose width and colour
-// say the weight, or, in the gradient and update views, dL/dw and the last ΔW. Neuron rims show
-// dL/dz in the gradient view. Positions are set through CSSOM (the CSP forbids style attributes).
+// the output, each with its small heatmap; links between them whose width and colour say the
+// weight, or, in the gradient and update views, dL/dw and the last ΔW. Neuron rims show dL/dz in
+// the gradient view. What changes every frame is painted into one canvas (network-canvas.js);
+// the boxes and the SVG paths above it only take clicks and hovers, and never change while the
+// run plays. Positions are set through CSSOM (the CSP forbids style attributes).
 import { FEATURES } from './settings.js';
-import { drawHeatmap, drawFunction } from './heatmap.js';
+import { drawFunction } from './heatmap.js';
 import { CLASS_COLORS, css } from './colors.js';
 import { f32, u8 } from './codec.js';
 import { linkStyle, magnitudeScale } from './link-scale.js';
+import { NetworkCanvas } from './network-canvas.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -37,6 +40,7 @@ export class NetworkView {
     this.view = 'weights';
     this.layers = null;      // decoded arrays of the last frame, per layer
     this.shape = '';
+    this.drawnLinks = [];    // per layer, the {width, color} each link was last painted with (a test hook reads it)
   }
 
   /** Rebuilds the diagram when the architecture or the features change (a snapshot). */
@@ -73,10 +77,12 @@ export class NetworkView {
     this.pos = (c, i) => ({ x: colX(c), y: rowY(c, i) });
 
     // Nodes: features (all seven, as TF: a click turns one on or off), hidden layers, output.
+    // Only the features keep a canvas of their own: their pictures never change.
     this.nodes = columns.map(() => []);
     FEATURES.forEach((f, i) => {
       const on = settings.features.includes(f.id);
       const n = this.node(0, i, node, `feature ${on ? 'on' : 'off'}`);
+      el('canvas', null, n);
       n.dataset.feature = f.id;
       n.title = `${f.label}: ${on ? 'used' : 'not used'} (click to ${on ? 'remove' : 'add'})`;
       const label = el('span', 'feature-label', n);
@@ -110,12 +116,14 @@ export class NetworkView {
       }
     }
 
-    // Links, per Linear layer, in the weight matrix's order (to * inputs + from).
+    // Links, per Linear layer, in the weight matrix's order (to * inputs + from): painted on the
+    // canvas from their geometry; the transparent SVG path of each takes its hover and click.
     this.links = [];
+    this.geometry = [];
     for (let l = 0; l < columns.length - 1; l++) {
       const ins = l === 0 ? enabled.map((f) => FEATURES.indexOf(f)) : [...Array(columns[l]).keys()];
       const outs = columns[l + 1];
-      const paths = [];
+      const paths = [], geometry = [];
       for (let to = 0; to < outs; to++) {
         for (let from = 0; from < ins.length; from++) {
           const a = this.pos(l, ins[from]);
@@ -126,14 +134,21 @@ export class NetworkView {
           p.dataset.layer = String(l);
           p.dataset.to = String(to);
           p.dataset.from = String(from);
+          p._k = paths.length;
           paths.push(p);
+          geometry.push({ x1, y1, mx, x2, y2 });
         }
       }
       this.links.push(paths);
+      this.geometry.push(geometry);
     }
     linkGroup.addEventListener('mousemove', (e) => {
       const t = e.target.dataset;
-      if (t.layer !== undefined) this.h.tooltip(this.weightText(+t.layer, +t.to, +t.from), e);
+      if (t.layer === undefined) return;
+      this.h.tooltip(this.weightText(+t.layer, +t.to, +t.from), e);
+      // The hovered path shows itself (CSS) at the width the canvas gave it.
+      const drawn = this.drawnLinks[+t.layer]?.[e.target._k];
+      if (drawn) e.target.style.setProperty('--hover-width', `${Math.max(1.5, drawn.width)}px`);
     });
     linkGroup.addEventListener('mouseleave', () => this.h.tooltip(null));
     linkGroup.addEventListener('click', (e) => {
@@ -159,7 +174,24 @@ export class NetworkView {
     const outLabel = el('div', 'column-label', host);
     outLabel.style.left = `${colX(columns.length - 1) + node / 2}px`;
     outLabel.textContent = 'output';
+
+    // The canvas's boxes, read once from the laid-out nodes (borders differ: a softmax output's is 3 px).
+    this.painter = new NetworkCanvas(host, width, height);
+    const box = (e, x0 = 0, y0 = 0) => ({ x: x0 + e.offsetLeft, y: y0 + e.offsetTop, w: e.offsetWidth, h: e.offsetHeight });
+    this.neuronBoxes = [];
+    this.outerBoxes = this.nodes.map(() => []);
+    this.biasBoxes = this.nodes.map(() => []);
+    for (let c = 1; c < this.nodes.length; c++) {
+      for (const n of this.nodes[c]) {
+        const inner = { x: n.offsetLeft + n.clientLeft, y: n.offsetTop + n.clientTop, w: n.clientWidth, h: n.clientHeight };
+        this.neuronBoxes[Number(n.dataset.heat)] = inner;
+        this.outerBoxes[c].push(box(n));
+        this.biasBoxes[c].push(box(n.querySelector('.bias'), inner.x, inner.y));
+      }
+    }
+    this.heatmapCount = heat;
     this.layers = null;
+    this.drawnLinks = [];
   }
 
   node(c, i, size, cls) {
@@ -169,7 +201,6 @@ export class NetworkView {
     n.style.top = `${p.y}px`;
     n.style.width = `${size}px`;
     n.style.height = `${size}px`;
-    el('canvas', null, n);
     this.nodes[c].push(n);
     return n;
   }
@@ -177,6 +208,12 @@ export class NetworkView {
   setView(view) {
     this.view = view;
     this.host.dataset.view = view;
+    if (this.layers) this.paint();
+  }
+
+  /** While the backward wave draws over the network, the live links fade (they keep updating). */
+  setWaving(on) {
+    this.host.classList.toggle('waving', on);
     if (this.layers) this.paint();
   }
 
@@ -192,15 +229,10 @@ export class NetworkView {
     }));
     const hm = frame.heatmaps;
     if (hm && hm.neurons) {
+      // The server sends one output heatmap for a softmax: the first output unit shows it, the
+      // others stay white.
       const bytes = u8(hm.neurons);
-      const cell = hm.size * hm.size;
-      for (let c = 1; c < this.nodes.length; c++) {
-        for (const n of this.nodes[c]) {
-          const k = Number(n.dataset.heat);
-          if ((k + 1) * cell <= bytes.length) drawHeatmap(n.querySelector('canvas'), bytes, hm.size, { offset: k * cell, discretize });
-          else n.classList.add('no-heatmap'); // the server sends one output heatmap for a softmax: the first unit shows it
-        }
-      }
+      this.painter.setHeatmaps(bytes, hm.size, this.heatmapCount, discretize);
       this.neuronBytes = bytes;
       this.neuronSize = hm.size;
     }
@@ -229,34 +261,33 @@ export class NetworkView {
     this.legend(scale);
     const rimScale = this.view === 'gradients' ? magnitudeScale(this.layers.map((L) => L.nodeGrads).filter(Boolean)) : null;
     this.rimScale = rimScale;
+    const linkStyles = [], biases = [], rims = [];
     for (let l = 0; l < this.links.length && l < this.layers.length; l++) {
       const { w, b } = this.viewArrays(l);
-      const paths = this.links[l];
-      for (let k = 0; k < paths.length; k++) {
+      const count = this.links[l].length;
+      const styles = new Array(count);
+      for (let k = 0; k < count; k++) {
         const s = w ? linkStyle(w[k], weightsView ? null : scale) : { width: 1, color: '#d5d8da' };
-        const p = paths[k];
-        // Only what changed is written: each write restyles an SVG path, 384 of them on a 6x8 net.
-        const width = (0.5 + (s.width - 0.5) * this.thin).toFixed(1);
-        if (p._color !== s.color) { p.setAttribute('stroke', s.color); p._color = s.color; }
-        if (p._width !== width) { p.setAttribute('stroke-width', width); p._width = width; }
+        // Wide columns would turn into a solid band of links: thinner links when there are many.
+        styles[k] = { width: Number((0.5 + (s.width - 0.5) * this.thin).toFixed(1)), color: s.color };
       }
-      const column = this.nodes[l + 1];
+      linkStyles.push(styles);
       const g = this.layers[l].nodeGrads;
-      for (let i = 0; i < column.length; i++) {
-        const bias = column[i].querySelector('.bias');
+      const boxes = this.biasBoxes[l + 1], outer = this.outerBoxes[l + 1];
+      for (let i = 0; i < boxes.length; i++) {
         const s = b ? linkStyle(b[i], weightsView ? null : scale) : { color: '#d5d8da' };
-        if (bias._color !== s.color) { bias.style.backgroundColor = s.color; bias._color = s.color; }
-        const node = column[i];
+        biases.push({ ...boxes[i], color: s.color });
         if (rimScale && g) {
           const r = linkStyle(g[i], rimScale);
-          node.style.outlineColor = r.color;
-          node.style.outlineWidth = `${(1 + 2.5 * (r.t ?? 0)).toFixed(1)}px`;
-        } else {
-          node.style.outlineColor = '';
-          node.style.outlineWidth = '';
+          rims.push({ ...outer[i], color: r.color, width: 1 + 2.5 * (r.t ?? 0) });
         }
       }
     }
+    this.drawnLinks = linkStyles;
+    this.painter.paint({
+      links: this.geometry, linkStyles, linkAlpha: this.host.classList.contains('waving') ? 0.25 : 1,
+      neurons: this.neuronBoxes, biases, rims,
+    });
   }
 
   /** Says what the links mean in this view (the scale changes with the view). */
@@ -264,11 +295,12 @@ export class NetworkView {
     const box = document.getElementById('linkLegend');
     if (!box) return;
     const max = scale ? (scale.max === 0 ? '0' : scale.max.toExponential(1)) : '';
-    box.textContent = this.view === 'weights'
+    const text = this.view === 'weights'
       ? 'Links: weight w (orange < 0 < blue), width |w|. Squares: biases. Click one to edit it.'
       : this.view === 'gradients'
         ? `Links: dL/dw, width on a log scale (largest ${max}, 4 decades). Rims: dL/dz.`
         : `Links: the last update ΔW, width on a log scale (largest ${max}, 4 decades).`;
+    if (box.textContent !== text) box.textContent = text;
   }
 
   weightText(l, to, from) {
