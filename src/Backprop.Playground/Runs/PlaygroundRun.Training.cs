@@ -40,7 +40,9 @@ public sealed partial class PlaygroundRun
             _ => new Sgd(parameters, s.LearningRate),
         };
         _flow = GradientFlow.Attach(_model);
-        AttachGradientHooks();
+        _flow.ObservesForwardPasses = false; // on for the observed steps alone (LastStepObservedTask)
+        _nodeGrads = [.. _linears.Select(l => new float[l.OutFeatures])];
+        _activationGrads = [.. _linears.Select(_ => double.NaN)];
         NewTrainer(0, 0);
         _metrics = _task.Evaluate(0);
         StartTrajectory(); // the lab's landscape and race draw the path from here
@@ -124,16 +126,35 @@ public sealed partial class PlaygroundRun
             Score = s.IsCrossEntropy ? null : SquareScore,
             ClipNorm = s.ClipNorm,
             Schedule = _schedule,
-            GradientFlow = _flow,
         };
         // The weights are kept where a divergence left them, so the NaN guard can replay them
         // under anomaly detection and name the layer and op.
-        _trainer = new Trainer(_task, 1) { KeepFiniteWeights = false, CompletedEpochs = epochs, CompletedSteps = steps };
-        _trainer.StepCompleted += (_, _) =>
-        {
-            _weightsBefore = _weightsAfter;
-            _weightsAfter = CopyWeights();
-        };
+        _trainer = new Trainer(new LastStepObservedTask(_task, this), 1) { KeepFiniteWeights = false, CompletedEpochs = epochs, CompletedSteps = steps };
+    }
+
+    void IStepObserver.StartObserving()
+    {
+        _flow.ObservesForwardPasses = true;
+        AttachGradientHooks();
+    }
+
+    void IStepObserver.GradientsComputed(int globalStep)
+    {
+        _flow.RecordGradients(globalStep);
+        _weightsBefore = CopyWeights();
+    }
+
+    void IStepObserver.UpdateApplied(int globalStep)
+    {
+        _flow.RecordUpdate(globalStep);
+        _weightsAfter = CopyWeights();
+    }
+
+    void IStepObserver.StopObserving()
+    {
+        _flow.ObservesForwardPasses = false;
+        foreach (IDisposable hook in _hooks) hook.Dispose();
+        _hooks.Clear();
     }
 
     /// <summary>Live settings changed: the same model and optimizer state, a new task from the next step.</summary>
@@ -246,8 +267,6 @@ public sealed partial class PlaygroundRun
     private void AttachGradientHooks()
     {
         IReadOnlyList<Module> modules = _model.Layers;
-        _nodeGrads = [.. _linears.Select(l => new float[l.OutFeatures])];
-        _activationGrads = [.. _linears.Select(_ => double.NaN)];
         for (int k = 0, layer = -1; k < modules.Count; k++)
         {
             if (modules[k] is Linear) layer++;

@@ -14,7 +14,7 @@ namespace Backprop.Playground.Runs;
 /// Every command takes <see cref="Gate"/>; while playing, one background loop trains and the
 /// commands wait for the epoch in progress.
 /// </summary>
-public sealed partial class PlaygroundRun : IDisposable
+public sealed partial class PlaygroundRun : IDisposable, IStepObserver
 {
     private readonly List<IDisposable> _hooks = [];
     private TaskCompletionSource _changed = NewSignal();
@@ -306,6 +306,9 @@ public sealed partial class PlaygroundRun : IDisposable
         }
     }
 
+    /// <summary>The share of each tick the play loop spends training (it always trains one epoch).</summary>
+    internal const double TrainingShareOfTick = 0.25;
+
     private async Task PlayLoop(TimeSpan pace, CancellationToken token)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -321,10 +324,11 @@ public sealed partial class PlaygroundRun : IDisposable
             lock (Gate)
             {
                 if (token.IsCancellationRequested) return;
-                // At least one epoch per tick; more while half the tick's time is left, so a
-                // tiny network trains fast and the page still gets a frame every tick.
+                // At least one epoch per tick; more while a quarter of the tick's time is left, so
+                // a tiny network trains fast and the page still gets a frame every tick. A quarter,
+                // not more: on a two-core machine the browser drawing the frames needs the rest.
                 do TrainEpochs(1);
-                while (_status == "running" && clock.Elapsed - tick < pace / 2);
+                while (_status == "running" && clock.Elapsed - tick < pace * TrainingShareOfTick);
                 if (_status != "running") StopPlaying(_status);
                 Signal();
             }

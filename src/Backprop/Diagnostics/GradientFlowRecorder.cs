@@ -16,11 +16,13 @@ namespace Backprop.Diagnostics;
 public sealed class GradientFlowRecorder : IDisposable
 {
     private readonly Tracked[] _layers;
+    private readonly List<(Activation Module, Tracked Owner)> _observed = [];
     private readonly List<IDisposable> _hooks = [];
     private readonly List<GradientFlowStep> _steps = [];
     private double[][]? _weightsBefore;
     private double[][] _magnitudes = [];
     private bool _disposed;
+    private bool _observing;
 
     internal GradientFlowRecorder(Module model)
     {
@@ -45,12 +47,41 @@ public sealed class GradientFlowRecorder : IDisposable
                 Tracked owner = layers[^1];
                 owner.Activation = activation.Kind;
                 if (activation.Kind is ActivationKind.Tanh or ActivationKind.Sigmoid or ActivationKind.Relu)
-                    _hooks.Add(activation.RegisterForwardHook((_, _, output) => owner.Observe(output)));
+                    _observed.Add((activation, owner));
             }
         }
         if (layers.Count == 0)
             throw new ArgumentException($"GradientFlow.Attach: {model.GetType().Name} has no Linear or convolution layer to record", nameof(model));
         _layers = [.. layers];
+        ObservesForwardPasses = true;
+    }
+
+    /// <summary>
+    /// Whether the recorder's forward hooks watch the activations (for the saturated and dead
+    /// shares); true from <see cref="GradientFlow.Attach"/>. A model with hooks runs each layer
+    /// and its activation as two ops (a hooked activation must see its own input), so a loop
+    /// that records only some steps can set this false in between and true before the forward
+    /// pass of a step it records: the other steps then run the fused layers, at full speed.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">Set after the recorder was disposed.</exception>
+    public bool ObservesForwardPasses
+    {
+        get => _observing;
+        set
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _observing = value;
+            if (value && _hooks.Count == 0)
+            {
+                foreach ((Activation activation, Tracked owner) in _observed)
+                    _hooks.Add(activation.RegisterForwardHook((_, _, output) => owner.Observe(output)));
+            }
+            else if (!value)
+            {
+                foreach (IDisposable hook in _hooks) hook.Dispose();
+                _hooks.Clear();
+            }
+        }
     }
 
     /// <summary>The dotted names of the recorded <see cref="Linear"/> and convolution layers, input first.</summary>
@@ -174,6 +205,7 @@ public sealed class GradientFlowRecorder : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _observing = false;
         foreach (IDisposable hook in _hooks) hook.Dispose();
         _hooks.Clear();
     }

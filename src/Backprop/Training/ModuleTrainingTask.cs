@@ -139,11 +139,14 @@ public sealed class ModuleTrainingTask : TrainingTask
             throw new InvalidOperationException($"ModuleTrainingTask: step {step + 1} of epoch {epoch} has no batch (BeginEpoch not called?)");
         Batch batch = _batches.Current;
         _optimizer.ZeroGrad();
+        _recording = GradientFlow is not null && globalStep % Math.Max(1, GradientFlowEvery) == 0;
+        // Recording every few steps: the recorder's forward hooks watch only the steps it
+        // records, so the others run the fused layers.
+        if (GradientFlowEvery > 1 && GradientFlow is not null) GradientFlow.ObservesForwardPasses = _recording;
         Tensor features = Augment is null ? batch.Features : Augment(batch.Features);
         Tensor output = _model.Forward(features);
         Tensor loss = _loss(output, batch.Labels);
         loss.Backward();
-        _recording = GradientFlow is not null && globalStep % Math.Max(1, GradientFlowEvery) == 0;
         if (_recording) GradientFlow!.RecordGradients(globalStep);
         double value = loss.Item();
         if (ReduceLoss is not null) value = ReduceLoss(value);

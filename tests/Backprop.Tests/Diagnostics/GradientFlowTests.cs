@@ -156,6 +156,40 @@ public sealed class GradientFlowTests
     }
 
     [Fact]
+    public void ForwardHooksComeOffBetweenObservedPassesAndTheSharesDescribeTheLastObservedOne()
+    {
+        var random = new NumpyRandom(0);
+        var layer = new Linear(1, 4, random, dtype: DType.Float64);
+        Set(layer, [10, 2, 0.1, 0], [0, 0, 0, 0]);
+        var tanh = new Activation(ActivationKind.Tanh);
+        var model = new Sequential(layer, tanh, new Linear(4, 1, random, dtype: DType.Float64));
+        Tensor saturating = Tensor.FromArray(new double[] { 1, -1 }, 2, 1); // 2 of 8 outputs beyond 0.97
+        Tensor calm = Tensor.FromArray(new double[] { 0, 0 }, 2, 1);         // none
+
+        using GradientFlowRecorder flow = GradientFlow.Attach(model);
+        Assert.True(flow.ObservesForwardPasses);
+        Assert.True(tanh.HasHooks);
+        model.Forward(saturating).Sum().Backward();
+        flow.ObservesForwardPasses = false;
+        Assert.False(tanh.HasHooks); // an unhooked Sequential fuses the layer and its activation
+        model.Forward(calm).Sum().Backward();
+        Assert.Equal(2.0 / 8, flow.RecordGradients(0).Layers[0].SaturatedShare); // the unobserved pass left no trace
+
+        flow.ObservesForwardPasses = true;
+        flow.ObservesForwardPasses = true; // twice: still one hook
+        model.Forward(calm).Sum().Backward();
+        Assert.Equal(0.0, flow.RecordGradients(1).Layers[0].SaturatedShare);
+        flow.ObservesForwardPasses = false;
+        model.Forward(saturating).Sum().Backward();
+        Assert.Equal(0.0, flow.RecordGradients(2).Layers[0].SaturatedShare);
+
+        flow.Dispose();
+        Assert.False(flow.ObservesForwardPasses);
+        Assert.Throws<ObjectDisposedException>(() => flow.ObservesForwardPasses = true);
+        Assert.False(tanh.HasHooks);
+    }
+
+    [Fact]
     public void UpdateRatioIsLog10OfTheUpdateNormOverTheWeightNorm()
     {
         var model = new Mlp([4, 6, 2], ActivationKind.Relu, new NumpyRandom(1));
