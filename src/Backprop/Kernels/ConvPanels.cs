@@ -43,6 +43,7 @@ internal static unsafe class ConvPanels
     }
 
     /// <summary>Copies one image's group of planes into zero-padded planes (only when <see cref="Pads"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pad<T>(T* image, in ConvGeometry g, T* padded) where T : unmanaged
     {
         (int h, int w) = PaddedSize(g);
@@ -123,6 +124,7 @@ internal static unsafe class ConvPanels
     /// <param name="nr">The panel width.</param>
     /// <param name="row">A buffer of <paramref name="count"/> rounded up to <paramref name="nr"/>, plus <see cref="Slack"/>, elements.</param>
     /// <param name="panels">The packed panels: ceil(count / nr) of taps × nr.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackPositions<T>(T* image, bool padded, in ConvGeometry g, int firstTap, int taps, int first, int count, int nr, T* row, T* panels)
         where T : unmanaged, INumber<T>
     {
@@ -151,6 +153,7 @@ internal static unsafe class ConvPanels
     /// <param name="nr">The panel width.</param>
     /// <param name="rows">A buffer of <paramref name="nr"/> × <paramref name="count"/>, plus <see cref="Slack"/>, elements.</param>
     /// <param name="panels">The packed panels: ceil(patch / nr) of count × nr.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackTaps<T>(T* image, bool padded, in ConvGeometry g, int first, int count, int nr, T* rows, T* panels)
         where T : unmanaged, INumber<T>
     {
@@ -185,6 +188,7 @@ internal static unsafe class ConvPanels
     /// <param name="first">The first output position.</param>
     /// <param name="count">How many positions.</param>
     /// <param name="image">Added into.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddBack<T>(T* tile, int ldc, bool padded, in ConvGeometry g, int first, int count, T* image) where T : unmanaged, INumber<T>
     {
         int kernel = g.KernelH * g.KernelW;
@@ -221,6 +225,7 @@ internal static unsafe class ConvPanels
     }
 
     /// <summary>Copies the input's part of the padded planes (<see cref="AddsPadded"/>) into <paramref name="image"/>, every element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Crop<T>(T* padded, in ConvGeometry g, T* image) where T : unmanaged
     {
         (int h, int w) = PaddedSize(g);

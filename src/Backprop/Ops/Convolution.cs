@@ -150,11 +150,18 @@ public partial class Tensor
         else ConvolutionKernel.Forward(xc.Memory<double>(), wc.Memory<double>(), bc?.Memory<double>() ?? default, y.Memory<double>(), g);
         Tensor[] inputs = b is null ? [x, w] : [x, w, b];
         y = TensorGraph.Record(y, "Conv2d", inputs, [x, w], dy =>
-        [
-            x.RequiresGrad ? ConvInputGradient(dy, w, g, "Conv2dInputGrad") : null,
-            w.RequiresGrad ? ConvWeightGradient(x, dy, g) : null,
-            b is not null && b.RequiresGrad ? dy.Sum([0, 2, 3]) : null,
-        ]);
+        {
+            // A strided dy (the broadcast ones of Sum's backward) is copied once for the three
+            // gradients, not once in each (three serial passes over [N, O, OH, OW]); unless dy is
+            // on the graph (gradients of gradients), where the gradients must record dy itself.
+            Tensor dyc = dy.RequiresGrad ? dy : StridedCopy.ToContiguous(dy);
+            return
+            [
+                x.RequiresGrad ? ConvInputGradient(dyc, w, g, "Conv2dInputGrad") : null,
+                w.RequiresGrad ? ConvWeightGradient(x, dyc, g) : null,
+                b is not null && b.RequiresGrad ? dyc.Sum([0, 2, 3]) : null,
+            ];
+        });
         return TensorGraph.Tracing ? TensorGraph.Describe(y, "Conv2d", inputs, new ConvAttributes(g)) : y;
     }
 

@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Reflection.Emit;
 using System.Text.Json;
+using Backprop.Cli.Bench;
 using Backprop.Tests.Data;
 using Backprop.Tests.Support;
 
@@ -34,5 +37,33 @@ public class BenchConvCommandTests
         JsonElement f = json.RootElement;
         Assert.Equal(63, f.GetProperty("Steps").GetInt32());
         Assert.InRange(f.GetProperty("TestAccuracy").GetDouble(), 0.85, 1.0); // one epoch of the default CNN (16-32) reaches 88 % (chance: 10 %)
+    }
+
+    [Fact]
+    public void TheWarmUpWaitsWhileTheJitCompilesAndStopsWhenItIsQuiet()
+    {
+        // Each run compiles a new method: the JIT is never quiet, so the warm-up runs until its limit.
+        int compiling = 0;
+        var clock = Stopwatch.StartNew();
+        int runs = ConvBenchmark.WarmUpUntilCompiled(() => NewMethod(compiling++)(), quietRuns: 3, TimeSpan.FromMilliseconds(300));
+        Assert.True(clock.ElapsedMilliseconds >= 300, $"stopped after {clock.ElapsedMilliseconds} ms");
+        Assert.Equal(compiling, runs);
+        Assert.True(runs > 3, $"{runs} runs");
+
+        // Nothing new to compile: it stops after the quiet runs (a few more if other tests' code is compiled meanwhile).
+        int plain = 0;
+        clock.Restart();
+        runs = ConvBenchmark.WarmUpUntilCompiled(() => plain++, quietRuns: 3, TimeSpan.FromSeconds(30));
+        Assert.Equal(plain, runs);
+        Assert.True(runs >= 3 && clock.Elapsed < TimeSpan.FromSeconds(30), $"{runs} runs in {clock.Elapsed}");
+    }
+
+    private static Func<int> NewMethod(int value)
+    {
+        var method = new DynamicMethod($"Constant{value}", typeof(int), Type.EmptyTypes);
+        ILGenerator il = method.GetILGenerator();
+        il.Emit(OpCodes.Ldc_I4, value);
+        il.Emit(OpCodes.Ret);
+        return method.CreateDelegate<Func<int>>();
     }
 }
