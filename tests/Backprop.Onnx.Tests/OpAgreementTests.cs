@@ -89,6 +89,9 @@ public sealed class OpAgreementTests(ITestOutputHelper log)
         ["MaxPool2d"] = new("MaxPool", () => new MaxPool2d(3, 2, 1), [3, 2, 7, 7]),
         ["AvgPool2d"] = new("AveragePool", () => new AvgPool2d(3, 2, 1), [3, 2, 7, 7]),
         ["AvgPool2d without padding in the count"] = new("AveragePool", () => new AvgPool2d(3, 2, 1, countIncludePad: false), [3, 2, 7, 7]),
+        ["MaxPool2d with ceil mode"] = new("MaxPool", () => new MaxPool2d(3, 2, 1, ceilMode: true), [3, 2, 8, 7]),
+        ["AvgPool2d with ceil mode"] = new("AveragePool", () => new AvgPool2d(3, 2, 1, ceilMode: true), [3, 2, 8, 7]),
+        ["AvgPool2d with ceil mode, without padding in the count"] = new("AveragePool", () => new AvgPool2d(3, 2, 1, countIncludePad: false, ceilMode: true), [3, 2, 8, 7]),
         ["AdaptiveAvgPool2d to 1x1"] = new("GlobalAveragePool", () => new AdaptiveAvgPool2d(1), [3, 2, 5, 5]),
         ["AdaptiveAvgPool2d to 2x2"] = new("AveragePool", () => new AdaptiveAvgPool2d(2), [3, 2, 4, 6]),
     };

@@ -179,6 +179,7 @@ internal static class OpMappings
         };
         if (onnxOp == "MaxPool") attributes.Add(Ints("dilations", a.Dilation, a.Dilation));
         else attributes.Add(Int("count_include_pad", a.CountIncludePad ? 1 : 0));
+        if (a.CeilMode) attributes.Add(Int("ceil_mode", 1));
         g.Node(onnxOp, x, y, [.. attributes]);
     }
 

@@ -40,7 +40,8 @@ internal sealed record ConvAttributes(ConvGeometry Geometry) : OpAttributes;
 /// <param name="Padding">Padding on every side.</param>
 /// <param name="Dilation">Spacing between window elements (1 for average pooling).</param>
 /// <param name="CountIncludePad">Whether padded zeros count in an average's divisor.</param>
-internal sealed record PoolAttributes(int Kernel, int Stride, int Padding, int Dilation, bool CountIncludePad) : OpAttributes;
+/// <param name="CeilMode">Whether the output size was rounded up (a last, partial window).</param>
+internal sealed record PoolAttributes(int Kernel, int Stride, int Padding, int Dilation, bool CountIncludePad, bool CeilMode = false) : OpAttributes;
 
 /// <summary>Adaptive average pooling's output size.</summary>
 /// <param name="Height">Output height.</param>

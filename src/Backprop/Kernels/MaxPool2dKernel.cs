@@ -58,7 +58,9 @@ internal static unsafe class MaxPool2dKernel
     public static void Forward<T>(ReadOnlySpan<T> input, Span<T> output, Span<long> indices, in ConvGeometry g, int planes)
         where T : unmanaged, INumber<T>
     {
-        if (g.KernelH == 2 && g.KernelW == 2 && g.StrideH == 2 && g.StrideW == 2 && g.PadTop == 0 && g.PadLeft == 0 && g.DilationH == 1 && g.DilationW == 1)
+        // (Whole windows only: ceil mode's last, partial window takes the general loop.)
+        if (g.KernelH == 2 && g.KernelW == 2 && g.StrideH == 2 && g.StrideW == 2 && g.PadTop == 0 && g.PadLeft == 0 && g.DilationH == 1 && g.DilationW == 1
+            && 2 * g.OutHeight <= g.Height && 2 * g.OutWidth <= g.Width)
         {
             Forward2x2(input, output, indices, g, planes);
             return;

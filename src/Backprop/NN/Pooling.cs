@@ -5,7 +5,8 @@ namespace Backprop.NN;
 /// <param name="stride">The step between windows; null for the kernel size.</param>
 /// <param name="padding">Implicit -∞ on every side, at most half the kernel.</param>
 /// <param name="dilation">The spacing between window elements.</param>
-public sealed class MaxPool2d(int kernelSize, int? stride = null, int padding = 0, int dilation = 1) : Module
+/// <param name="ceilMode">Whether the output size rounds up (PyTorch's <c>ceil_mode</c>; see <see cref="Tensor.MaxPool2d"/>).</param>
+public sealed class MaxPool2d(int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false) : Module
 {
     /// <summary>The window's height and width.</summary>
     public int KernelSize { get; } = kernelSize;
@@ -19,8 +20,11 @@ public sealed class MaxPool2d(int kernelSize, int? stride = null, int padding = 
     /// <summary>The spacing between window elements.</summary>
     public int Dilation { get; } = dilation;
 
+    /// <summary>Whether the output size rounds up (a last, partial window).</summary>
+    public bool CeilMode { get; } = ceilMode;
+
     /// <inheritdoc/>
-    protected override Tensor ForwardCore(Tensor input) => input.MaxPool2d(KernelSize, Stride, Padding, Dilation);
+    protected override Tensor ForwardCore(Tensor input) => input.MaxPool2d(KernelSize, Stride, Padding, Dilation, CeilMode);
 }
 
 /// <summary>Average pooling over the last two dimensions, as PyTorch's <c>nn.AvgPool2d</c> (no parameters). See <see cref="Tensor.AvgPool2d"/>.</summary>
@@ -28,7 +32,8 @@ public sealed class MaxPool2d(int kernelSize, int? stride = null, int padding = 
 /// <param name="stride">The step between windows; null for the kernel size.</param>
 /// <param name="padding">Zeros on every side, at most half the kernel.</param>
 /// <param name="countIncludePad">Whether padded zeros count in the divisor.</param>
-public sealed class AvgPool2d(int kernelSize, int? stride = null, int padding = 0, bool countIncludePad = true) : Module
+/// <param name="ceilMode">Whether the output size rounds up (PyTorch's <c>ceil_mode</c>; see <see cref="Tensor.AvgPool2d"/>).</param>
+public sealed class AvgPool2d(int kernelSize, int? stride = null, int padding = 0, bool countIncludePad = true, bool ceilMode = false) : Module
 {
     /// <summary>The window's height and width.</summary>
     public int KernelSize { get; } = kernelSize;
@@ -42,8 +47,11 @@ public sealed class AvgPool2d(int kernelSize, int? stride = null, int padding = 
     /// <summary>Whether padded zeros count in the divisor.</summary>
     public bool CountIncludePad { get; } = countIncludePad;
 
+    /// <summary>Whether the output size rounds up (a last, partial window).</summary>
+    public bool CeilMode { get; } = ceilMode;
+
     /// <inheritdoc/>
-    protected override Tensor ForwardCore(Tensor input) => input.AvgPool2d(KernelSize, Stride, Padding, CountIncludePad);
+    protected override Tensor ForwardCore(Tensor input) => input.AvgPool2d(KernelSize, Stride, Padding, CountIncludePad, CeilMode);
 }
 
 /// <summary>Average pooling to a fixed output size, as PyTorch's <c>nn.AdaptiveAvgPool2d</c> (no parameters). See <see cref="Tensor.AdaptiveAvgPool2d(int, int)"/>.</summary>

@@ -17,9 +17,10 @@ public partial class Tensor
     /// <param name="stride">The step between windows; null for the kernel size.</param>
     /// <param name="padding">Implicit -∞ on every side, at most half the kernel.</param>
     /// <param name="dilation">The spacing between window elements.</param>
+    /// <param name="ceilMode">Whether the output size rounds up (PyTorch's <c>ceil_mode</c>): a last, partial window per row and column when the stride leaves input over, if it starts inside the input or its left padding.</param>
     /// <exception cref="ArgumentException">The input is not [N, C, H, W] or [C, H, W], or is smaller than the window.</exception>
-    public Tensor MaxPool2d(int kernelSize, int? stride = null, int padding = 0, int dilation = 1) =>
-        MaxPool2dWithIndices(kernelSize, stride, padding, dilation).Values;
+    public Tensor MaxPool2d(int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false) =>
+        MaxPool2dWithIndices(kernelSize, stride, padding, dilation, ceilMode).Values;
 
     /// <summary>
     /// <see cref="MaxPool2d"/> and, for each output, the flat index (row·W + column) within its
@@ -29,17 +30,18 @@ public partial class Tensor
     /// <param name="stride">The step between windows; null for the kernel size.</param>
     /// <param name="padding">Implicit -∞ on every side, at most half the kernel.</param>
     /// <param name="dilation">The spacing between window elements.</param>
-    public (Tensor Values, Tensor Indices) MaxPool2dWithIndices(int kernelSize, int? stride = null, int padding = 0, int dilation = 1)
+    /// <param name="ceilMode">Whether the output size rounds up (see <see cref="MaxPool2d"/>).</param>
+    public (Tensor Values, Tensor Indices) MaxPool2dWithIndices(int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)
     {
         const string Op = "MaxPool2d";
         DTypes.RequireFloat(Op, this);
         if (Rank == 3)
         {
-            (Tensor v, Tensor i) = Unsqueeze(0).MaxPool2dWithIndices(kernelSize, stride, padding, dilation);
+            (Tensor v, Tensor i) = Unsqueeze(0).MaxPool2dWithIndices(kernelSize, stride, padding, dilation, ceilMode);
             return (v.Squeeze(0), i.Squeeze(0));
         }
         int s = stride ?? kernelSize;
-        (int oh, int ow) = PoolOutput(Op, kernelSize, s, padding, dilation);
+        (int oh, int ow) = PoolOutput(Op, kernelSize, s, padding, dilation, ceilMode);
         var g = new ConvGeometry(_shape[0], _shape[1], _shape[2], _shape[3], _shape[1], kernelSize, kernelSize, s, s, padding, padding, dilation, dilation, 1, oh, ow);
         Tensor x = StridedCopy.ToContiguous(this);
         Tensor values = Uninitialized(DType, g.OutputShape), indices = Uninitialized(DType.Int64, g.OutputShape);
@@ -48,7 +50,7 @@ public partial class Tensor
         else MaxPool2dKernel.Forward(x.Memory<double>(), values.Memory<double>(), indices.Memory<long>(), g, planes);
         int[] inputShape = (int[])_shape.Clone();
         TensorGraph.Record(values, Op, [this], [indices], dy => [MaxPoolScatter(dy, indices, inputShape)]);
-        if (TensorGraph.Tracing) TensorGraph.Describe(values, Op, [this], new PoolAttributes(kernelSize, s, padding, dilation, false));
+        if (TensorGraph.Tracing) TensorGraph.Describe(values, Op, [this], new PoolAttributes(kernelSize, s, padding, dilation, false, ceilMode));
         return (values, indices);
     }
 
@@ -83,15 +85,21 @@ public partial class Tensor
     /// <param name="stride">The step between windows; null for the kernel size.</param>
     /// <param name="padding">Zeros on every side, at most half the kernel.</param>
     /// <param name="countIncludePad">Whether padded zeros count in the divisor.</param>
+    /// <param name="ceilMode">
+    /// Whether the output size rounds up (PyTorch's <c>ceil_mode</c>): a last, partial window per
+    /// row and column when the stride leaves input over, if it starts inside the input or its
+    /// left padding. Its divisor counts only the part within the padded input (with
+    /// <paramref name="countIncludePad"/>) or within the input (without), as PyTorch's.
+    /// </param>
     /// <exception cref="ArgumentException">The input is not [N, C, H, W] or [C, H, W], or is smaller than the window.</exception>
-    public Tensor AvgPool2d(int kernelSize, int? stride = null, int padding = 0, bool countIncludePad = true)
+    public Tensor AvgPool2d(int kernelSize, int? stride = null, int padding = 0, bool countIncludePad = true, bool ceilMode = false)
     {
-        if (Rank == 3) return Unsqueeze(0).AvgPool2d(kernelSize, stride, padding, countIncludePad).Squeeze(0);
+        if (Rank == 3) return Unsqueeze(0).AvgPool2d(kernelSize, stride, padding, countIncludePad, ceilMode).Squeeze(0);
         int s = stride ?? kernelSize;
-        (int oh, int ow) = PoolOutput("AvgPool2d", kernelSize, s, padding, 1);
+        (int oh, int ow) = PoolOutput("AvgPool2d", kernelSize, s, padding, 1, ceilMode);
         PoolWindows windows = PoolWindows.Average(_shape[2], _shape[3], (kernelSize, kernelSize), (s, s), (padding, padding), oh, ow, countIncludePad);
         Tensor result = AveragePool("AvgPool2d", this, windows);
-        return TensorGraph.Tracing ? TensorGraph.Describe(result, "AvgPool2d", [this], new PoolAttributes(kernelSize, s, padding, 1, countIncludePad)) : result;
+        return TensorGraph.Tracing ? TensorGraph.Describe(result, "AvgPool2d", [this], new PoolAttributes(kernelSize, s, padding, 1, countIncludePad, ceilMode)) : result;
     }
 
     /// <summary>
@@ -139,7 +147,7 @@ public partial class Tensor
     }
 
     /// <summary>Checks a pooling's input and options; returns the output height and width.</summary>
-    private (int Height, int Width) PoolOutput(string op, int kernel, int stride, int padding, int dilation)
+    private (int Height, int Width) PoolOutput(string op, int kernel, int stride, int padding, int dilation, bool ceilMode)
     {
         if (Rank != 4) throw new ArgumentException($"{op}: input must be [N, C, H, W] or [C, H, W], got {ShapeMath.Format(_shape)}");
         if (kernel < 1) throw new ArgumentOutOfRangeException(nameof(kernel), $"{op}: kernel size must be ≥ 1, got {kernel}");
@@ -148,10 +156,21 @@ public partial class Tensor
         if (padding < 0 || padding > kernel / 2)
             throw new ArgumentOutOfRangeException(nameof(padding), $"{op}: padding must be between 0 and half the kernel size ({kernel / 2}), got {padding}");
         int span = dilation * (kernel - 1) + 1;
-        int oh = (_shape[2] + 2 * padding - span) / stride + 1, ow = (_shape[3] + 2 * padding - span) / stride + 1;
         if (_shape[2] + 2 * padding < span || _shape[3] + 2 * padding < span)
             throw new ArgumentException($"{op}: input {ShapeMath.Format(_shape)} with padding {padding} is smaller than the window ({span}x{span})");
-        return (oh, ow);
+        return (PoolExtent(_shape[2], span, stride, padding, ceilMode), PoolExtent(_shape[3], span, stride, padding, ceilMode));
+    }
+
+    /// <summary>
+    /// Windows along one axis, as PyTorch's <c>pooling_output_shape</c>: ⌊(size + 2·padding − span) / stride⌋ + 1,
+    /// or with <paramref name="ceilMode"/> rounded up, less the last window if it would start in the right padding.
+    /// </summary>
+    private static int PoolExtent(int size, int span, int stride, int padding, bool ceilMode)
+    {
+        int room = size + 2 * padding - span;
+        int count = (ceilMode ? (room + stride - 1) / stride : room / stride) + 1;
+        if (ceilMode && (count - 1) * stride >= size + padding) count--;
+        return count;
     }
 
     /// <summary>

@@ -52,6 +52,23 @@ public class ConvolutionTests
     }
 
     [Fact]
+    public void ABroadcastOutputGradientGivesTheBitsOfAContiguousOne()
+    {
+        // Sum's backward hands the convolution a broadcast dy (stride 0), copied once for the three
+        // gradients; a contiguous dy of ones (through Mul) must give the same bits.
+        Tensor[] Gradients(bool broadcast)
+        {
+            Tensor x = Normal(7, 3, 4, 9, 8), w = Normal(8, 6, 4, 3, 3), b = Normal(9, 6);
+            Tensor y = x.Conv2d(w, b, padding: 1);
+            (broadcast ? y : y * Tensor.OnesLike(y)).Sum().Backward();
+            return [x.Grad!, w.Grad!, b.Grad!];
+        }
+        Tensor[] strided = Gradients(broadcast: true), contiguous = Gradients(broadcast: false);
+        for (int i = 0; i < 3; i++) Assert.Equal(contiguous[i].ToDoubleArray(), strided[i].ToDoubleArray());
+        Assert.All(strided[2].ToDoubleArray(), v => Assert.Equal(3 * 9 * 8, v)); // db = Σ dy over n, h, w
+    }
+
+    [Fact]
     public void AsymmetricOptionsAndSamePadding()
     {
         Tensor x = Normal(4, 1, 2, 5, 6), w = Normal(5, 3, 2, 2, 3);

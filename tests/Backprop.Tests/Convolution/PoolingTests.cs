@@ -36,12 +36,19 @@ public class PoolingTests
     [Fact]
     public void MaxPoolAgreesWithTheDirectLoopsOnRandomShapes()
     {
-        Gen.Select(Gen.Int[1, 4], Gen.Int[1, 3], Gen.Int[1, 3], Gen.Int[1, 2], Gen.UInt).Sample((k, s, d, pad, seed) =>
+        Gen.Select(Gen.Int[1, 4], Gen.Int[1, 3], Gen.Int[1, 3], Gen.Int[1, 2], Gen.Bool, Gen.UInt).Sample((k, s, d, pad, ceil, seed) =>
         {
             int p = Math.Min(pad, k / 2);
             Tensor x = Tensor.Randn(new NumpyRandom(seed), [2, 3, 9, 8], DType.Float64);
             double[] data = x.ToDoubleArray();
-            int span = d * (k - 1) + 1, oh = (9 + 2 * p - span) / s + 1, ow = (8 + 2 * p - span) / s + 1;
+            int span = d * (k - 1) + 1;
+            // PyTorch's output size: rounded up in ceil mode, unless the last window would start in the right padding.
+            int Extent(int size)
+            {
+                int n = (ceil ? (size + 2 * p - span + s - 1) / s : (size + 2 * p - span) / s) + 1;
+                return ceil && (n - 1) * s >= size + p ? n - 1 : n;
+            }
+            int oh = Extent(9), ow = Extent(8);
             var expected = new List<double>();
             for (int plane = 0; plane < 6; plane++)
             for (int i = 0; i < oh; i++)
@@ -56,7 +63,7 @@ public class PoolingTests
                 }
                 expected.Add(best);
             }
-            Assert.Equal(expected.ToArray(), x.MaxPool2d(k, s, p, d).ToDoubleArray());
+            Assert.Equal(expected.ToArray(), x.MaxPool2d(k, s, p, d, ceil).ToDoubleArray());
         }, iter: 100);
     }
 
@@ -136,6 +143,74 @@ public class PoolingTests
     }
 
     [Fact]
+    public void CeilModeAddsTheLastPartialWindowAsPyTorchDoes()
+    {
+        // Fixtures from PyTorch 1.13 (F.max_pool2d / F.avg_pool2d with ceil_mode=True).
+        Tensor ramp = Arange(1, 1, 5, 5); // 0..24
+        (Tensor values, Tensor indices) = ramp.MaxPool2dWithIndices(2, ceilMode: true);
+        Assert.Equal([6.0, 8, 9, 16, 18, 19, 21, 23, 24], values.ToDoubleArray());
+        Assert.Equal([6L, 8, 9, 16, 18, 19, 21, 23, 24], indices.ToArray<long>());
+        Assert.Equal([3.0, 5, 6.5, 13, 15, 16.5, 20.5, 22.5, 24], ramp.AvgPool2d(2, ceilMode: true).ToDoubleArray());
+        // Kernel 3, stride 2, padding 1 on 6x6 ones: a fourth window per axis, starting at 5, whose
+        // divisor counts the 2 places within the padded input (1 input, 1 padding), or only the input.
+        Tensor ones = Tensor.Ones([1, 1, 6, 6], DType.Float64);
+        Assert.Equal([4.0 / 9, 6.0 / 9, 6.0 / 9, 1.0 / 3, 6.0 / 9, 1, 1, 0.5, 6.0 / 9, 1, 1, 0.5, 1.0 / 3, 0.5, 0.5, 0.25],
+                     ones.AvgPool2d(3, 2, 1, ceilMode: true).ToDoubleArray());
+        Assert.Equal(Enumerable.Repeat(1.0, 16), ones.AvgPool2d(3, 2, 1, countIncludePad: false, ceilMode: true).ToDoubleArray());
+        // Output sizes (PyTorch's): size, kernel, stride, padding -> ceil, floor. (7, 2, 3, 1): rounding
+        // up would start a third window at 8 - 1 = 7, in the right padding, so it is dropped.
+        foreach ((int size, int k, int s, int p, int ceil, int floor) in new[] { (5, 3, 2, 1, 3, 3), (6, 3, 2, 1, 4, 3), (7, 2, 3, 1, 3, 3), (8, 3, 2, 1, 5, 4), (7, 3, 3, 1, 3, 3) })
+        {
+            Tensor x = Tensor.Zeros([1, 1, size, size], DType.Float64);
+            Assert.Equal([1, 1, ceil, ceil], x.MaxPool2d(k, s, p, ceilMode: true).Shape);
+            Assert.Equal([1, 1, ceil, ceil], x.AvgPool2d(k, s, p, ceilMode: true).Shape);
+            Assert.Equal([1, 1, floor, floor], x.MaxPool2d(k, s, p).Shape);
+        }
+        // The modules pass it on.
+        Assert.Equal(values.ToDoubleArray(), new MaxPool2d(2, ceilMode: true).Forward(ramp).ToDoubleArray());
+        Assert.Equal(ones.AvgPool2d(3, 2, 1, false, true).ToDoubleArray(), new AvgPool2d(3, 2, 1, false, ceilMode: true).Forward(ones).ToDoubleArray());
+    }
+
+    [Theory]
+    [InlineData(new[] { 2, 3, 9, 11 })]
+    [InlineData(new[] { 64, 32, 27, 27 })] // planes spread over threads
+    public void CeilModeWithTheTwoByTwoWindowTakesTheGeneralLoop(int[] shape)
+    {
+        // The 2x2 path covers whole windows only: with an odd size, ceil mode's last row and
+        // column of windows hold one input row or column; the rest is as without ceil mode.
+        Tensor x = Tensor.Randn(new NumpyRandom(43), shape);
+        x.RequiresGrad = true;
+        int h = shape[2], w = shape[3], oh = (h + 1) / 2, ow = (w + 1) / 2, planes = shape[0] * shape[1];
+        (Tensor values, Tensor indices) = x.MaxPool2dWithIndices(2, ceilMode: true);
+        Assert.Equal([shape[0], shape[1], oh, ow], values.Shape);
+        float[] data = x.ToFloatArray(), got = values.ToFloatArray(), whole = x.MaxPool2d(2).ToFloatArray();
+        long[] at = indices.ToArray<long>();
+        for (int p = 0; p < planes; p++)
+        for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++)
+        {
+            int o = (p * oh + i) * ow + j;
+            if (i < h / 2 && j < w / 2)
+            {
+                Assert.Equal(whole[(p * (h / 2) + i) * (w / 2) + j], got[o]);
+                continue;
+            }
+            float best = float.NegativeInfinity;
+            long which = -1;
+            for (int r = 2 * i; r < Math.Min(2 * i + 2, h); r++)
+            for (int c = 2 * j; c < Math.Min(2 * j + 2, w); c++)
+                if (which < 0 || data[p * h * w + r * w + c] > best) (best, which) = (data[p * h * w + r * w + c], r * w + c);
+            Assert.Equal(best, got[o]);
+            Assert.Equal(which, at[o]);
+        }
+        // The gradient lands on the chosen elements, the partial windows' included.
+        values.Sum().Backward();
+        float[] expected = new float[data.Length];
+        for (int o = 0; o < at.Length; o++) expected[o / (oh * ow) * h * w + at[o]] += 1;
+        Assert.Equal(expected, x.Grad!.ToFloatArray());
+    }
+
+    [Fact]
     public void PoolingGradientsMatchFiniteDifferences()
     {
         Tensor x = Normal(2, 2, 2, 5, 6);
@@ -148,6 +223,13 @@ public class PoolingTests
         AssertGradCheck(t => t[0].AdaptiveAvgPool2d(3, 4), x);
         AssertGradCheck(t => t[0].AdaptiveAvgPool2d(1), x);
         AssertGradCheck(t => t[0][0].MaxPool2d(2), x); // [C, H, W]
+        // Ceil mode: 5x6 gets a last, partial row of windows (kernel 2) or column (kernel 3, stride 2, padding 1).
+        AssertGradCheck(t => t[0].MaxPool2d(2, ceilMode: true), x);
+        AssertGradCheck(t => t[0].MaxPool2d(3, 2, 1, ceilMode: true), x);
+        AssertGradCheck(t => t[0].AvgPool2d(2, ceilMode: true), x);
+        AssertGradCheck(t => t[0].AvgPool2d(3, 2, 1, ceilMode: true), x);
+        AssertGradCheck(t => t[0].AvgPool2d(3, 2, 1, countIncludePad: false, ceilMode: true), x);
+        AssertGradCheck(t => t[0][0].AvgPool2d(2, ceilMode: true), x); // [C, H, W]
     }
 
     [Fact]
