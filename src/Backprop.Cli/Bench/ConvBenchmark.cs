@@ -61,10 +61,10 @@ public static class ConvBenchmark
     /// Tiered compilation recompiles a method that runs once a step (the op, its backward rule,
     /// the tape) only after some 60 calls, three times over with dynamic PGO, on a thread of its
     /// own: with two worker threads on two cores, that thread takes a core from the workload
-    /// (on one thread it has the other core to itself). The fixed two-second warm-up left the
-    /// first workload (the Conv2d, ~25 steps) timed while some 450 methods were still being
-    /// recompiled, 300–400 ms of the JIT thread's CPU within the 15 timed runs.
-    /// PyTorch has no JIT to wait for.
+    /// (on one thread it has the other core to itself). After 25 runs of the Conv2d workload
+    /// (what the two-second warm-up is on a quiet machine) some 190 methods were still
+    /// recompiled within the 15 timed runs, 140–220 ms of the JIT thread's CPU
+    /// (docs/performance.md, sixth session). PyTorch has no JIT to wait for.
     /// </remarks>
     internal static int WarmUpUntilCompiled(Action workload, int quietRuns, TimeSpan limit)
     {
