@@ -19,20 +19,25 @@ export class NetworkCanvas {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
     this.dpr = dpr;
-    this.atlas = null; // the neurons' heatmaps, one size x size tile each, stacked vertically
+    this.sheet = null; // the neurons' heatmaps, one size x size tile each, stacked vertically
   }
 
-  /** Copies every neuron's heatmap (count tiles of size x size bytes) into the atlas. */
+  /**
+   * Copies every neuron's heatmap (count tiles of size x size bytes) into one sheet of tiles, as
+   * an ImageBitmap. A bitmap, not a canvas: Chromium snapshots a canvas source on every
+   * drawImage (49 a frame), and writing the pixels into the big canvas instead (putImageData
+   * per neuron) made it flush and copy its whole backing store; both cost more than the rest of
+   * the picture (a trace: 23 ms a frame against 5 for the 384 links).
+   */
   setHeatmaps(bytes, size, count, discretize) {
-    if (!this.atlas || this.atlas.width !== size || this.atlas.height !== size * count) {
-      this.atlas = document.createElement('canvas');
-      this.atlas.width = size;
-      this.atlas.height = size * count;
-      this.atlasImage = this.atlas.getContext('2d').createImageData(size, size * count);
+    const tiles = Math.min(count, Math.floor(bytes.length / (size * size)));
+    if (tiles === 0) { this.sheet = null; return; }
+    if (!this.sheetCanvas || this.sheetCanvas.width !== size || this.sheetCanvas.height !== size * tiles) {
+      this.sheetCanvas = new OffscreenCanvas(size, size * tiles);
+      this.sheetImage = new ImageData(size, size * tiles);
     }
-    const px = this.atlasImage.data;
-    const n = Math.min(bytes.length, size * size * count);
-    for (let i = 0; i < n; i++) {
+    const px = this.sheetImage.data;
+    for (let i = 0; i < size * size * tiles; i++) {
       let v = bytes[i];
       if (discretize) v = v >= 128 ? 255 : 0;
       px[i * 4] = BYTE_LUT[v * 3];
@@ -40,9 +45,12 @@ export class NetworkCanvas {
       px[i * 4 + 2] = BYTE_LUT[v * 3 + 2];
       px[i * 4 + 3] = 255;
     }
-    this.atlas.getContext('2d').putImageData(this.atlasImage, 0, 0);
+    const sheet = this.sheetCanvas.getContext('2d');
+    sheet.putImageData(this.sheetImage, 0, 0);
+    this.sheet?.close();
+    this.sheet = this.sheetCanvas.transferToImageBitmap();
     this.tile = size;
-    this.tiles = Math.floor(n / (size * size));
+    this.tiles = tiles;
   }
 
   /**
@@ -76,8 +84,8 @@ export class NetworkCanvas {
     ctx.imageSmoothingEnabled = false; // the heatmaps' cells stay square, as TF draws them
     for (let k = 0; k < neurons.length; k++) {
       const b = neurons[k];
-      if (this.atlas && k < this.tiles) ctx.drawImage(this.atlas, 0, k * this.tile, this.tile, this.tile, b.x, b.y, b.w, b.h);
-      else { ctx.fillStyle = '#fff'; ctx.fillRect(b.x, b.y, b.w, b.h); }
+      if (this.sheet && k < this.tiles) ctx.drawImage(this.sheet, 0, k * this.tile, this.tile, this.tile, b.x, b.y, b.w, b.h);
+      else { ctx.fillStyle = '#fff'; ctx.fillRect(b.x, b.y, b.w, b.h); } // a softmax's other outputs: no heatmap
     }
     ctx.lineWidth = 1;
     ctx.strokeStyle = '#777';
