@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Backprop.NN;
 
 namespace Backprop.Playground.Runs;
@@ -17,6 +18,15 @@ public static class NeuronHeatmaps
 
     /// <summary>Half the side of the square the grids cover, as TF Playground's.</summary>
     public const double Extent = 6;
+
+    /// <summary>The most feature lists whose grid rows <see cref="GridRows"/> keeps (the page has 127 subsets of 7).</summary>
+    private const int CachedFeatureLists = 16;
+
+    /// <summary>
+    /// The network's input for both grids, by feature list: the same every frame, and computing it
+    /// (sin of 2,600 cells) cost about a third of a frame's heatmaps. Read only (Tensor.FromArray copies).
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, float[]> Rows = new(StringComparer.Ordinal);
 
     /// <summary>
     /// (x1, x2) of every cell of a size×size grid, row by row, row 0 at the top (x2 = +6), each
@@ -41,7 +51,7 @@ public static class NeuronHeatmaps
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
-        (double X1, double X2)[] cells = [.. Grid(NeuronSize), .. Grid(OutputSize)];
+        int cells = NeuronSize * NeuronSize + OutputSize * OutputSize;
         int small = NeuronSize * NeuronSize;
         var hidden = new List<float[]>(); // each hidden activation, [rows × width]
         var widths = new List<int>();
@@ -53,13 +63,13 @@ public static class NeuronHeatmaps
         using (Autograd.NoGrad())
         {
             using var scope = Tensor.Scope();
-            Tensor x = Tensor.FromArray(InputFeatures.Rows(settings.Features, cells), cells.Length, settings.Features.Count);
+            Tensor x = Tensor.FromArray(GridRows(settings.Features), cells, settings.Features.Count);
             for (int i = 0; i < layers.Count; i++)
             {
                 x = layers[i].Forward(x);
                 if (i < lastLinear && layers[i] is Activation)
                 {
-                    hidden.Add(x.ToFloatArray());
+                    hidden.Add(x.Slice(0, 0, small).ToFloatArray()); // the 10×10 grid's rows only
                     widths.Add(x.Shape[1]);
                 }
             }
@@ -96,6 +106,20 @@ public static class NeuronHeatmaps
             Output = Convert.ToBase64String(decision),
             OutputClass = classes is null ? null : Convert.ToBase64String(classes),
         };
+    }
+
+    /// <summary>
+    /// The input rows of the 10×10 grid then the 50×50 grid for <paramref name="features"/>, as
+    /// <see cref="InputFeatures.Rows"/> computes them; cached by feature list, never written to.
+    /// </summary>
+    /// <param name="features">The enabled features, in network order.</param>
+    internal static float[] GridRows(IReadOnlyList<string> features)
+    {
+        string key = string.Join(',', features);
+        if (Rows.TryGetValue(key, out float[]? rows)) return rows;
+        if (Rows.Count >= CachedFeatureLists) Rows.Clear();
+        (double X1, double X2)[] cells = [.. Grid(NeuronSize), .. Grid(OutputSize)];
+        return Rows.GetOrAdd(key, InputFeatures.Rows(features, cells));
     }
 
     /// <summary>Every input feature over the 10×10 grid, raw values quantised (TF clamps them to its colour scale the same way).</summary>
