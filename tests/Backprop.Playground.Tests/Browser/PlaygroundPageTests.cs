@@ -44,6 +44,9 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
         long layers = (long)browser.Script("return window.__frame.layers.length")!;
         Assert.Equal(layers, (long)browser.Script("return document.querySelectorAll('#flowBars .flow-row[data-layer]').length")!);
         Assert.True(Number("return parseFloat(document.querySelector('#flowBars .bar.weight').style.width)") > 0, "the first layer's dL/dW bar has a width");
+        // The sparklines' canvas lies over their column and has lines on it.
+        Assert.True(Number("const c = document.querySelector('#flowBars canvas.flow-sparks'); " +
+            "return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v > 0).length") > 20, "sparklines are drawn");
         Assert.NotEqual("–", browser.Script("return document.getElementById('flowRatio').textContent"));
         output.WriteLine(browser.Screenshot("playground-gradients"));
 

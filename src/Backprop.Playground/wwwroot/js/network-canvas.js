@@ -1,8 +1,8 @@
 // The network's live picture in ONE canvas: links, every neuron's heatmap, bias squares and the
 // gradient view's rims. A frame repaints this one layer; the DOM above it (the node boxes, the
 // invisible SVG paths that take the clicks and hovers) stays still. Headless Chromium composites
-// in software: 384 restyled SVG paths and 49 small canvases a frame cost about three times the
-// CPU of one canvas (docs/performance.md, the playground's browser frame rate).
+// in software: with 384 restyled SVG paths and 49 small canvases, a frame kept the renderer's
+// main thread twice as long (docs/performance.md, the playground's browser frame rate).
 import { BYTE_LUT } from './colors.js';
 
 export class NetworkCanvas {
@@ -31,7 +31,11 @@ export class NetworkCanvas {
    */
   setHeatmaps(bytes, size, count, discretize) {
     const tiles = Math.min(count, Math.floor(bytes.length / (size * size)));
-    if (tiles === 0) { this.sheet = null; return; }
+    if (tiles === 0) {
+      this.sheet?.close();
+      this.sheet = null;
+      return;
+    }
     if (!this.sheetCanvas || this.sheetCanvas.width !== size || this.sheetCanvas.height !== size * tiles) {
       this.sheetCanvas = new OffscreenCanvas(size, size * tiles);
       this.sheetImage = new ImageData(size, size * tiles);
@@ -56,7 +60,7 @@ export class NetworkCanvas {
   /**
    * Paints the whole picture.
    * @param {{x1,y1,mx,x2,y2}[][]} links  geometry per layer, in the weight matrix's order
-   * @param {{width: string, color: string}[][]} linkStyles  per layer, same order
+   * @param {{width: number, color: string}[][]} linkStyles  per layer, same order
    * @param {number} linkAlpha  1, or less while the backward wave draws on top
    * @param {{x,y,w,h}[]} neurons  each neuron's inner box, by heatmap index
    * @param {{x,y,w,h,color}[]} biases
