@@ -153,8 +153,7 @@ public sealed partial class PlaygroundRun
     void IStepObserver.StopObserving()
     {
         _flow.ObservesForwardPasses = false;
-        foreach (IDisposable hook in _hooks) hook.Dispose();
-        _hooks.Clear();
+        DetachGradientHooks();
     }
 
     /// <summary>Live settings changed: the same model and optimizer state, a new task from the next step.</summary>
@@ -296,6 +295,12 @@ public sealed partial class PlaygroundRun
         }
     }
 
+    private void DetachGradientHooks()
+    {
+        foreach (IDisposable hook in _hooks) hook.Dispose();
+        _hooks.Clear();
+    }
+
     /// <summary>Each layer's weights then biases, as arrays (2 per layer).</summary>
     private float[][] CopyWeights()
     {
@@ -310,8 +315,7 @@ public sealed partial class PlaygroundRun
 
     private void DisposeModel()
     {
-        foreach (IDisposable hook in _hooks) hook.Dispose();
-        _hooks.Clear();
+        DetachGradientHooks();
         _flow?.Dispose();
     }
 }

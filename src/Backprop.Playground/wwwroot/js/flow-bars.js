@@ -5,6 +5,8 @@
 // sparklines are painted into one canvas laid over their column: one layer to repaint a frame,
 // not one chart per layer (see network-canvas.js for why that matters in a software compositor).
 
+import { put } from './dom.js';
+
 export const LOG_MIN = -10;
 export const LOG_MAX = 4;
 const VANISH = -6;
@@ -156,10 +158,6 @@ export class FlowBars {
     r.ya.push(l.activationGrad > 0 ? Math.log10(l.activationGrad) : null);
     if (r.x.length > HISTORY) { r.x.shift(); r.yw.shift(); r.ya.shift(); }
   }
-}
-
-function put(target, key, value) {
-  if (target[key] !== value) target[key] = value;
 }
 
 /** A number in short scientific notation (gradients span decades). */

@@ -16,6 +16,7 @@ import { tooltip } from './tooltip.js';
 import { askNumber } from './edit-dialog.js';
 import { mountLab } from './lab/index.js';
 import { CLASS_COLORS, css } from './colors.js';
+import { put } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -88,11 +89,8 @@ const drawOptions = () => ({ discretize: state.settings.discretize });
 function fmtLoss(v) { return v == null ? '–' : Number.isFinite(v) ? v.toFixed(3) : String(v); }
 function fmtAcc(v) { return v == null ? '–' : `${(v * 100).toFixed(1)}%`; }
 
-// A frame writes only the text that changed: each write lays the page out again.
-function setText(id, text) {
-  const e = $(id);
-  if (e.textContent !== text) e.textContent = text;
-}
+// A frame writes only the text that changed (dom.js).
+const setText = (id, text) => put($(id), 'textContent', text);
 
 function render(frame) {
   setText('epoch', String(frame.epoch).padStart(6, '0').replace(/\B(?=(\d{3})+(?!\d))/g, ','));

@@ -10,6 +10,7 @@ import { CLASS_COLORS, css } from './colors.js';
 import { f32, u8 } from './codec.js';
 import { linkStyle, magnitudeScale } from './link-scale.js';
 import { NetworkCanvas } from './network-canvas.js';
+import { put } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -300,7 +301,7 @@ export class NetworkView {
       : this.view === 'gradients'
         ? `Links: dL/dw, width on a log scale (largest ${max}, 4 decades). Rims: dL/dz.`
         : `Links: the last update ΔW, width on a log scale (largest ${max}, 4 decades).`;
-    if (box.textContent !== text) box.textContent = text;
+    put(box, 'textContent', text);
   }
 
   weightText(l, to, from) {
