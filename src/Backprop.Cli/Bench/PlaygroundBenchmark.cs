@@ -58,7 +58,8 @@ public static class PlaygroundBenchmark
         Dataset train = Points(TrainPoints, offset: 0), test = Points(TrainPoints, offset: TrainPoints);
         Sequential model = Network(new NumpyRandom(1));
         var optimizer = new Sgd(model.Parameters(), LearningRate);
-        var task = new ModuleTrainingTask(model, optimizer, train, test, BatchSize, shuffleSeed: 2, loss: SquaredError);
+        Tensor targets = TargetTable();
+        var task = new ModuleTrainingTask(model, optimizer, train, test, BatchSize, shuffleSeed: 2, loss: (output, labels) => SquaredError(output, labels, targets));
         Tensor grid = Grid();
         List<float[]> heatmaps = HeatmapBuffers();
 
@@ -115,14 +116,18 @@ public static class PlaygroundBenchmark
         return model;
     }
 
-    /// <summary>Squared error of the [B, 1] outputs against the labels 0/1 read as -1/+1 (TF Playground's targets).</summary>
-    /// <param name="output">The network's outputs.</param>
+    /// <summary>TF Playground's targets by class, as [2, 1] rows: class 0 is -1, class 1 is +1 (make it outside any <see cref="Tensor.Scope"/>: it outlives the steps).</summary>
+    public static Tensor TargetTable() => Tensor.FromArray([-1f, 1f], 2, 1);
+
+    /// <summary>
+    /// Squared error of the [B, 1] outputs against the labels 0/1 read as -1/+1 (TF Playground's
+    /// targets), looked up in <paramref name="targets"/> (<see cref="TargetTable"/>) as the
+    /// playground's server does: one op a step instead of converting the labels.
+    /// </summary>
+    /// <param name="output">The network's outputs (float32).</param>
     /// <param name="labels">Int64 classes [B].</param>
-    public static Tensor SquaredError(Tensor output, Tensor labels)
-    {
-        Tensor targets = (labels.To(output.DType) * 2.0 - 1.0).Reshape(-1, 1);
-        return Losses.MseLoss(output, targets);
-    }
+    /// <param name="targets">The table of targets by class.</param>
+    public static Tensor SquaredError(Tensor output, Tensor labels, Tensor targets) => Losses.MseLoss(output, targets.IndexSelect(0, labels));
 
     /// <summary>
     /// <paramref name="count"/> points on the plane in [-6, 6]², labelled by a circle of radius 3
