@@ -43,7 +43,7 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
         Assert.True(distinctWidths > 3, $"{distinctWidths} distinct link widths");
         long layers = (long)browser.Script("return window.__frame.layers.length")!;
         Assert.Equal(layers, (long)browser.Script("return document.querySelectorAll('#flowBars .flow-row[data-layer]').length")!);
-        Assert.True(Number("return parseFloat(document.querySelector('#flowBars .bar.weight').style.width)") > 0, "the first layer's dL/dW bar has a width");
+        Assert.True(Number("return new DOMMatrix(getComputedStyle(document.querySelector('#flowBars .bar.weight')).transform).a") > 0, "the first layer's dL/dW bar has a length");
         // The sparklines' canvas lies over their column and has lines on it.
         Assert.True(Number("const c = document.querySelector('#flowBars canvas.flow-sparks'); " +
             "return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v > 0).length") > 20, "sparklines are drawn");

@@ -3,6 +3,7 @@
 // setting carries data-setting="name"; this file is the only one that knows their element types.
 import { CHOICES, DATASETS, MULTI_CLASS, isRegression } from './settings.js';
 import { drawThumbnail } from './thumbnails.js';
+import { pictureOf } from './dom.js';
 
 function option(select, value, text) {
   const o = document.createElement('option');
@@ -49,6 +50,7 @@ export class Controls {
       c.width = 56; c.height = 56;
       drawThumbnail(c, d.id, d.regression);
       b.appendChild(c);
+      pictureOf(c);
       const caption = document.createElement('span');
       caption.textContent = d.regression ? `${d.id === 'plane' ? 'plane' : 'gauss'} (reg.)` : d.id;
       b.appendChild(caption);

@@ -5,7 +5,7 @@
 // sparklines are painted into one canvas laid over their column: one layer to repaint a frame,
 // not one chart per layer (see network-canvas.js for why that matters in a software compositor).
 
-import { put } from './dom.js';
+import { put, putText } from './dom.js';
 
 export const LOG_MIN = -10;
 export const LOG_MAX = 4;
@@ -66,7 +66,11 @@ export class FlowBars {
       const a = el('div', 'bar activation', track);
       const value = el('span', 'flow-value', row);
       const spark = el('div', 'flow-spark', row);
-      this.rows.push({ row, w, a, value, sparkHost: spark, x: [], yw: [], ya: [] });
+      const r = { row, w, a, value, sparkHost: spark, x: [], yw: [], ya: [], title: '' };
+      // The row's tooltip is written when the pointer comes, not every frame (a changed title
+      // restyles the row).
+      row.addEventListener('pointerenter', () => put(row, 'title', r.title));
+      this.rows.push(r);
     });
     this.sparks = el('canvas', 'flow-sparks', this.host);
     this.sparks.setAttribute('aria-label', 'log10 |dL/dW| history per layer');
@@ -131,22 +135,24 @@ export class FlowBars {
     if (flow.layers.map((l) => l.name).join('|') !== this.names) this.build(flow.layers);
     flow.layers.forEach((l, i) => {
       const r = this.rows[i];
-      // Every write restyles the row: only what changed is written (widths to 0.1 %).
-      put(r.w.style, 'width', `${(position(l.weightGrad) * 100).toFixed(1)}%`);
-      put(r.a.style, 'width', `${(position(l.activationGrad) * 100).toFixed(1)}%`);
+      // A bar's length is a horizontal scale of a full-width bar: no layout, only compositing
+      // (a width would lay the page out again every frame). Written only when it changed (0.1 %).
+      put(r.w.style, 'transform', `scaleX(${position(l.weightGrad).toFixed(3)})`);
+      put(r.a.style, 'transform', `scaleX(${position(l.activationGrad).toFixed(3)})`);
       // null: no step yet (or a diverged one); the bar stays empty and the row unmarked.
       const g = l.weightGrad;
       const state = g == null ? '' : g > 0 && Math.log10(g) < VANISH ? 'vanishing'
         : !Number.isFinite(g) || Math.log10(g) > EXPLODE ? 'exploding' : '';
       put(r.row.dataset, 'state', state);
-      put(r.value, 'textContent', `${sci(l.weightGrad)} · ${sci(l.activationGrad)}`);
-      put(r.row, 'title', `mean |dL/dW| ${sci(l.weightGrad)}, mean |dL/da| ${sci(l.activationGrad)}`
+      putText(r.value, `${sci(l.weightGrad)} · ${sci(l.activationGrad)}`);
+      r.title = (`mean |dL/dW| ${sci(l.weightGrad)}, mean |dL/da| ${sci(l.activationGrad)}`
         + (l.saturation != null ? `, saturated ${(l.saturation * 100).toFixed(0)}%` : '')
         + (l.updateRatioLog10 != null ? `, log10 update/weight ${l.updateRatioLog10.toFixed(1)}` : ''));
+      if (r.row.matches(':hover')) put(r.row, 'title', r.title);
       this.push(r, epoch, l);
     });
     this.drawSparks();
-    this.ratioOut.textContent = Number.isFinite(flow.firstToLast) ? sci(flow.firstToLast) : '–';
+    putText(this.ratioOut, Number.isFinite(flow.firstToLast) ? sci(flow.firstToLast) : '–');
   }
 
   push(r, epoch, l) {

@@ -16,7 +16,7 @@ import { tooltip } from './tooltip.js';
 import { askNumber } from './edit-dialog.js';
 import { mountLab } from './lab/index.js';
 import { CLASS_COLORS, css } from './colors.js';
-import { put } from './dom.js';
+import { putText } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -90,7 +90,7 @@ function fmtLoss(v) { return v == null ? '–' : Number.isFinite(v) ? v.toFixed(
 function fmtAcc(v) { return v == null ? '–' : `${(v * 100).toFixed(1)}%`; }
 
 // A frame writes only the text that changed (dom.js).
-const setText = (id, text) => put($(id), 'textContent', text);
+const setText = (id, text) => putText($(id), text);
 
 function render(frame) {
   setText('epoch', String(frame.epoch).padStart(6, '0').replace(/\B(?=(\d{3})+(?!\d))/g, ','));

@@ -10,7 +10,7 @@ import { CLASS_COLORS, css } from './colors.js';
 import { f32, u8 } from './codec.js';
 import { linkStyle, magnitudeScale } from './link-scale.js';
 import { NetworkCanvas } from './network-canvas.js';
-import { put } from './dom.js';
+import { pictureOf, putText } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -78,7 +78,7 @@ export class NetworkView {
     this.pos = (c, i) => ({ x: colX(c), y: rowY(c, i) });
 
     // Nodes: features (all seven, as TF: a click turns one on or off), hidden layers, output.
-    // Only the features keep a canvas of their own: their pictures never change.
+    // Only the features keep a picture of their own (an image: it never changes).
     this.nodes = columns.map(() => []);
     FEATURES.forEach((f, i) => {
       const on = settings.features.includes(f.id);
@@ -90,6 +90,7 @@ export class NetworkView {
       label.textContent = f.label;
       // The features are fixed functions of (x1, x2): their pictures are drawn here, once, over their own range.
       drawFunction(n.querySelector('canvas'), 20, (a, b) => f.f(a, b) - f.mid, f.half);
+      pictureOf(n.querySelector('canvas'));
       n.addEventListener('click', () => this.h.onToggleFeature(f.id));
     });
     let heat = 0;
@@ -301,7 +302,7 @@ export class NetworkView {
       : this.view === 'gradients'
         ? `Links: dL/dw, width on a log scale (largest ${max}, 4 decades). Rims: dL/dz.`
         : `Links: the last update ΔW, width on a log scale (largest ${max}, 4 decades).`;
-    put(box, 'textContent', text);
+    putText(box, text);
   }
 
   weightText(l, to, from) {
