@@ -44,6 +44,12 @@ public sealed class PlaygroundPageTests(BrowserFixture browser, ITestOutputHelpe
         long layers = (long)browser.Script("return window.__frame.layers.length")!;
         Assert.Equal(layers, (long)browser.Script("return document.querySelectorAll('#flowBars .flow-row[data-layer]').length")!);
         Assert.True(Number("return new DOMMatrix(getComputedStyle(document.querySelector('#flowBars .bar.weight')).transform).a") > 0, "the first layer's dL/dW bar has a length");
+        // Per frame the page changes only what must change: the bars are scaled, not resized, and
+        // nothing animates them on the main thread; pictures that never change are images, not
+        // canvases (each canvas is handed to the compositor on every frame).
+        Assert.Equal("0s", browser.Script("return getComputedStyle(document.querySelector('#flowBars .bar.weight')).transitionDuration"));
+        Assert.Equal(0L, browser.Script("return document.querySelectorAll('.dataset canvas, .feature canvas').length"));
+        Assert.Equal(14L, browser.Script("return [...document.querySelectorAll('.dataset img, .feature img')].filter(i => i.complete && i.naturalWidth > 0).length"));
         // The sparklines' canvas lies over their column and has lines on it.
         Assert.True(Number("const c = document.querySelector('#flowBars canvas.flow-sparks'); " +
             "return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v > 0).length") > 20, "sparklines are drawn");
