@@ -35,7 +35,7 @@ namespace Backprop;
 /// </remarks>
 [System.Diagnostics.DebuggerDisplay("Value {Data} grad={Grad} {Op,nq}")]
 [System.Diagnostics.DebuggerTypeProxy(typeof(ValueDebugView))]
-public sealed class Value : IEquatable<Value>
+public sealed unsafe class Value : IEquatable<Value>
 {
     /// <summary>The chunk of the tape that holds this node.</summary>
     internal readonly TapeChunk Chunk;

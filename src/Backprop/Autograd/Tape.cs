@@ -11,10 +11,10 @@ namespace Backprop;
 /// <para><b>Lifetime.</b> The garbage collector decides, at the granularity of chunks: a
 /// <see cref="Value"/> handle refers to its chunk, and a chunk refers to every chunk its nodes
 /// read from (<see cref="TapeChunk"/>). A chunk nobody can reach any more is unreachable for the
-/// GC too, and its finalizer hands its node array to <see cref="TapeArrayPool"/>, shared by all
-/// threads, which gives it to the next chunk that needs one. The arrays are allocated pinned,
-/// on the pinned-object heap: the collector never copies them from generation to generation,
-/// and has no references to scan in them.</para>
+/// GC too, and its finalizer hands its block of nodes to <see cref="TapeBlockPool"/>, shared by
+/// all threads, which gives it to the next chunk that needs one. The blocks are native memory
+/// (<see cref="TapeMemory"/>, advised for huge pages on Linux): the collector never copies them
+/// from generation to generation, and has no references to scan in them.</para>
 /// <para>Because reachability is per chunk, a chunk shared by two graphs keeps both alive: the
 /// tail of one graph and the head of the next would chain every graph a thread ever built. So
 /// <see cref="Value.Backward"/> seals the calling thread's tape: the next node starts a new
@@ -34,7 +34,7 @@ namespace Backprop;
 /// if such an input's chunk is newer than the current one, recording moves on to a new chunk,
 /// which keeps (sequence, slot) order topological.</para>
 /// </remarks>
-internal sealed partial class Tape
+internal sealed unsafe partial class Tape
 {
     /// <summary>Nodes of the first chunk after a seal.</summary>
     public const int MinCapacity = 256;
@@ -150,7 +150,7 @@ internal sealed partial class Tape
     {
         int capacity = _nextCapacity;
         if (capacity < TapeChunk.MaxCapacity) _nextCapacity = capacity * 2;
-        return Start(new TapeChunk(TapeArrayPool.Rent(capacity)));
+        return Start(new TapeChunk(TapeBlockPool.Rent(capacity), capacity));
     }
 
     /// <summary>Makes <paramref name="chunk"/> current until it is full, sealed, or a collection happens.</summary>

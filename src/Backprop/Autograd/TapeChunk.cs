@@ -5,7 +5,7 @@ namespace Backprop;
 
 /// <summary>
 /// A block of the tape that records <see cref="Value"/> nodes: up to
-/// <see cref="MaxCapacity"/> nodes in creation order, stored as entries of plain arrays rather
+/// <see cref="MaxCapacity"/> nodes in creation order, stored as entries of a block of native memory rather
 /// than as objects (see <see cref="Tape"/> for how chunks are made and reclaimed).
 /// </summary>
 /// <remarks>
@@ -22,7 +22,7 @@ namespace Backprop;
 /// creation order, which is a topological order: the backward pass is one sweep in reverse.
 /// </para>
 /// </remarks>
-internal sealed class TapeChunk
+internal sealed unsafe class TapeChunk
 {
     /// <summary>Bits of an input code that hold the slot.</summary>
     public const int SlotBits = 13;
@@ -63,11 +63,12 @@ internal sealed class TapeChunk
     // then stored once per chunk. A constant whose entry another holds is stored again.
     private int[]? _constantSlots;
 
-    /// <summary>A chunk recording into <paramref name="nodes"/>, numbered after every chunk made before it.</summary>
-    public TapeChunk(TapeNode[] nodes)
+    /// <summary>A chunk recording into <paramref name="nodes"/> (room for <paramref name="capacity"/>), numbered after every chunk made before it.</summary>
+    public TapeChunk(TapeNode* nodes, int capacity)
     {
         Nodes = nodes;
-        Limit = nodes.Length;
+        Capacity = capacity;
+        Limit = capacity;
         Sequence = Interlocked.Increment(ref s_made);
         _deps = new TapeChunk[4];
         _deps[0] = this;
@@ -77,7 +78,7 @@ internal sealed class TapeChunk
     /// <summary>A chunk with no room, that a sealed <see cref="Tape"/> points at so that it holds no graph alive.</summary>
     private TapeChunk()
     {
-        Nodes = [];
+        Nodes = null;
         _deps = [this];
         _depCount = 1;
         GC.SuppressFinalize(this);
@@ -85,9 +86,9 @@ internal sealed class TapeChunk
 
     /// <summary>
     /// The chunk is unreachable: no handle and no later chunk can read its nodes again, so its
-    /// array goes back to the pool for the next chunk (runs on the finalizer thread).
+    /// block goes back to the pool for the next chunk (runs on the finalizer thread).
     /// </summary>
-    ~TapeChunk() => TapeArrayPool.Return(Nodes);
+    ~TapeChunk() => TapeBlockPool.Return(Nodes, Capacity);
 
     /// <summary>The full chunk a sealed tape points at.</summary>
     public static TapeChunk Full { get; } = new();
@@ -95,8 +96,15 @@ internal sealed class TapeChunk
     /// <summary>The order in which the chunk was made, across threads; inputs live in chunks with smaller numbers.</summary>
     public long Sequence { get; }
 
-    /// <summary>The nodes, in creation order (allocated pinned and uninitialised; see <see cref="Tape"/>).</summary>
-    public readonly TapeNode[] Nodes;
+    /// <summary>
+    /// The nodes, in creation order: a block of native memory (<see cref="TapeMemory"/>),
+    /// uninitialised until recorded, that lives as long as the chunk. Index it only below
+    /// <see cref="Count"/> (every slot a handle or an input code names is).
+    /// </summary>
+    public readonly TapeNode* Nodes;
+
+    /// <summary>Nodes the block holds.</summary>
+    public readonly int Capacity;
 
     /// <summary>Nodes recorded so far.</summary>
     public int Count;

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 
 namespace Backprop;
 
-internal sealed partial class Tape
+internal sealed unsafe partial class Tape
 {
     /// <summary>
     /// Records <c>start + a[0] * b[0] + a[1] * b[1] + …</c> exactly as the loop
@@ -62,7 +62,7 @@ internal sealed partial class Tape
     /// </summary>
     private static int RecordInChunk(TapeChunk chunk, int codeSum, ref double sum, ReadOnlySpan<Value> a, ReadOnlySpan<Value> b)
     {
-        ref TapeNode nodes = ref MemoryMarshal.GetArrayDataReference(chunk.Nodes);
+        ref TapeNode nodes = ref *chunk.Nodes;
         int count = chunk.Count;
         double total = sum;
         int i = 0;

@@ -26,7 +26,7 @@ namespace Backprop;
 /// only leaves accumulate across passes.
 /// </para>
 /// </remarks>
-public static class ValueGraph
+public static unsafe class ValueGraph
 {
     /// <summary>
     /// Backpropagation from <paramref name="output"/> (what <see cref="Value.Backward"/> does):
@@ -61,7 +61,7 @@ public static class ValueGraph
             // Nodes of this chunk reached and not yet visited. Only this sweep adds to it now:
             // every chunk that reads from this one is newer and has been swept already.
             int pending = chunk.Pending;
-            ref TapeNode nodes = ref MemoryMarshal.GetArrayDataReference(chunk.Nodes);
+            ref TapeNode nodes = ref *chunk.Nodes;
             for (int i = top; pending > 0; i--)
             {
                 ref TapeNode node = ref Unsafe.Add(ref nodes, i); // i <= top < Count: recorded
@@ -131,7 +131,7 @@ public static class ValueGraph
     private static ref TapeNode Input(TapeChunk chunk, ref TapeNode nodes, int code) =>
         ref code < TapeChunk.MaxCapacity
             ? ref Unsafe.Add(ref nodes, code) // a slot below the consumer's, so recorded
-            : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk.InputChunk(code).Nodes), code & TapeChunk.SlotMask);
+            : ref chunk.InputChunk(code).Nodes[code & TapeChunk.SlotMask];
 
     /// <summary>
     /// Adds <paramref name="contribution"/> to the gradient of <paramref name="input"/> (input
@@ -186,7 +186,7 @@ public static class ValueGraph
         queue.Add(chunk, output.Slot);
         while (queue.TryTake(out chunk, out int top))
         {
-            TapeNode[] nodes = chunk.Nodes;
+            TapeNode* nodes = chunk.Nodes;
             for (int i = top; chunk.Pending > 0; i--)
             {
                 ref TapeNode node = ref nodes[i];
