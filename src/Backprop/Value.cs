@@ -17,7 +17,7 @@ namespace Backprop;
 /// </para>
 /// <para>
 /// A <see cref="Value"/> is a handle on a node recorded on a tape (<see cref="Tape"/>): the
-/// node's number, gradient, op and inputs live in plain arrays in creation order, which is
+/// node's number, gradient, op and inputs live in plain blocks of nodes in creation order, which is
 /// what makes <see cref="Backward"/> one reverse sweep. Two handles on the same node (the one
 /// an operator returned and one from <see cref="Inputs"/>) are <see cref="Equals(Value?)"/>
 /// and read and write the same <see cref="Data"/>, <see cref="Grad"/> and <see cref="Label"/>.
