@@ -2,7 +2,7 @@ namespace Backprop.Kernels;
 
 /// <summary>
 /// The per-thread buffers of the convolution kernels (column tiles, padded planes, packed
-/// weights, partial sums): grown on demand, then reused, so a steady stream of convolutions
+/// weights, partial sums, tap offsets): grown on demand, then reused, so a steady stream of convolutions
 /// allocates nothing for them (as <see cref="MatMulBuffers"/>).
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -13,6 +13,7 @@ internal static class ConvBuffers<T> where T : unmanaged
     [ThreadStatic] private static T[]? t_row;
     [ThreadStatic] private static T[]? t_weights;
     [ThreadStatic] private static T[]? t_partial;
+    [ThreadStatic] private static int[]? t_offsets;
 
     /// <summary>The calling thread's column tile, at least <paramref name="count"/> elements; valid until this thread asks again.</summary>
     public static T[] Columns(int count) => Get(ref t_columns, count);
@@ -29,10 +30,13 @@ internal static class ConvBuffers<T> where T : unmanaged
     /// <summary>The calling thread's buffer for the weight gradient's sums of all parts but the first (<see cref="ConvGemm{T, TKernel}"/>).</summary>
     public static T[] Partial(int count) => Get(ref t_partial, count);
 
-    private static T[] Get(ref T[]? buffer, int count)
+    /// <summary>This thread's buffer for the taps' offsets in padded planes (<see cref="ConvShifted{T, TKernel}"/>), at least <paramref name="count"/> elements.</summary>
+    public static int[] Offsets(int count) => Get(ref t_offsets, count);
+
+    private static TElement[] Get<TElement>(ref TElement[]? buffer, int count)
     {
         if (buffer is null || buffer.Length < count)
-            buffer = GC.AllocateUninitializedArray<T>(count, pinned: true);
+            buffer = GC.AllocateUninitializedArray<TElement>(count, pinned: true);
         return buffer;
     }
 }

@@ -57,6 +57,11 @@ internal static unsafe class ConvGemm<T, TKernel>
     /// <summary>One image and group: blocks of output positions, each packed from the image slice by slice of taps.</summary>
     private static void ForwardGroup(T* x, T* packedWeights, T* bias, T* y, in ConvGeometry g, int columns)
     {
+        if (ConvShifted<T, TKernel>.Applies(g))
+        {
+            ConvShifted<T, TKernel>.ForwardGroup(x, packedWeights, bias, y, g);
+            return;
+        }
         int mr = TKernel.Rows, nr = TKernel.Columns, k = g.PatchSize, m = g.GroupOutChannels, s = g.OutPlane;
         int kcMax = DepthMax;
         // 64-byte aligned, as the micro-kernel's vector loads of B want.
