@@ -198,6 +198,11 @@ internal static unsafe class ConvGemm<T, TKernel>
     /// <summary>The sums over images [<paramref name="first"/>, <paramref name="last"/>) into <paramref name="dw"/> (overwritten).</summary>
     private static void WeightGradientPart(T* x, T* dy, T* dw, in ConvGeometry g, int first, int last, int budget)
     {
+        if (ConvShiftedWeightGradient<T, TKernel>.Applies(g))
+        {
+            ConvShiftedWeightGradient<T, TKernel>.Part(x, dy, dw, g, first, last);
+            return;
+        }
         int mr = TKernel.Rows, nr = TKernel.Columns, k = g.PatchSize, m = g.GroupOutChannels, s = g.OutPlane;
         // The depth is the output positions: as many as let the packed panels of all taps fit the budget.
         int kcMax = Math.Clamp(budget / RoundUp(k, nr) / 8 * 8, 8, DepthMax);
