@@ -191,8 +191,10 @@ internal static unsafe class ConvPanels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddBack<T>(T* tile, int ldc, bool padded, in ConvGeometry g, int first, int count, T* image) where T : unmanaged, INumber<T>
     {
-        int kernel = g.KernelH * g.KernelW;
+        int kernel = g.KernelH * g.KernelW, ow = g.OutWidth;
         (int h, int w) = PaddedSize(g);
+        // The block's first output row and column, the same for every tap.
+        int firstRow = first / ow, firstColumn = first - firstRow * ow;
         for (int r = 0; r < g.PatchSize; r++)
         {
             int c = r / kernel, kh = r % kernel / g.KernelW, kw = r % g.KernelW;
@@ -202,24 +204,29 @@ internal static unsafe class ConvPanels
                 Col2Im.AddRow(new ReadOnlySpan<T>(source, count), g, kh, kw, first, count, new Span<T>(image + (nint)c * g.Plane, g.Plane));
                 continue;
             }
-            T* plane = image + (nint)c * h * w + kh * g.DilationH * w + kw * g.DilationW;
-            for (int s = first, end = first + count; s < end;)
+            T* row = image + (nint)c * h * w + kh * g.DilationH * w + kw * g.DilationW + (nint)firstRow * w;
+            for (int left = count, column = firstColumn; left > 0; row += w, column = 0)
             {
-                int oh = s / g.OutWidth, ow0 = s - oh * g.OutWidth, length = Math.Min(g.OutWidth - ow0, end - s);
-                AddTo(source, plane + (nint)oh * w + ow0, length);
+                int length = Math.Min(ow - column, left);
+                AddTo(source, row + column, length);
                 source += length;
-                s += length;
+                left -= length;
             }
         }
     }
 
-    /// <summary><c>dst[i] += src[i]</c> for i &lt; count, in vectors and then one at a time.</summary>
+    /// <summary><c>dst[i] += src[i]</c> for i &lt; count, in 256-bit vectors, then one 128-bit vector, then one at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddTo<T>(T* src, T* dst, int count) where T : unmanaged, INumber<T>
     {
         int i = 0, v = Vector256<T>.Count;
         for (; i + v <= count; i += v)
             (Vector256.Load(dst + i) + Vector256.Load(src + i)).Store(dst + i);
+        if (i + Vector128<T>.Count <= count)
+        {
+            (Vector128.Load(dst + i) + Vector128.Load(src + i)).Store(dst + i);
+            i += Vector128<T>.Count;
+        }
         for (; i < count; i++)
             dst[i] += src[i];
     }
