@@ -40,12 +40,30 @@ public sealed class ConvTranspose2d : Module
     /// <param name="dtype">The element type of the parameters.</param>
     public ConvTranspose2d(int inChannels, int outChannels, int kernelSize, NumpyRandom random, int stride = 1, int padding = 0,
                            int outputPadding = 0, int groups = 1, bool bias = true, int dilation = 1, DType dtype = DType.Float32)
+        : this(inChannels, outChannels, (kernelSize, kernelSize), random, (stride, stride), (padding, padding), (outputPadding, outputPadding),
+               (dilation, dilation), groups, bias, dtype)
+    {
+    }
+
+    /// <summary>Creates the layer with (height, width) pairs, as <c>nn.ConvTranspose2d</c> takes tuples.</summary>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="kernelSize">The kernel's (height, width).</param>
+    /// <param name="random">The generator for the initial values.</param>
+    /// <param name="stride">(vertical, horizontal) strides of the convolution this inverts.</param>
+    /// <param name="padding">(vertical, horizontal) padding of the convolution this inverts.</param>
+    /// <param name="outputPadding">(vertical, horizontal) extra rows at the bottom and columns at the right, each less than its stride or dilation.</param>
+    /// <param name="dilation">(vertical, horizontal) tap spacings.</param>
+    /// <param name="groups">Channel groups.</param>
+    /// <param name="bias">Whether to add a bias.</param>
+    /// <param name="dtype">The element type of the parameters.</param>
+    public ConvTranspose2d(int inChannels, int outChannels, (int H, int W) kernelSize, NumpyRandom random, (int H, int W) stride,
+                           (int H, int W) padding, (int H, int W) outputPadding, (int H, int W) dilation, int groups = 1, bool bias = true,
+                           DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(random);
-        ConvParameters.Check("ConvTranspose2d", inChannels, outChannels, (kernelSize, kernelSize), groups);
-        _ = ConvSettings.Create("ConvTranspose2d", (stride, stride), (padding, padding), (dilation, dilation), groups);
-        if (outputPadding < 0 || (outputPadding >= stride && outputPadding >= dilation))
-            throw new ArgumentOutOfRangeException(nameof(outputPadding), $"ConvTranspose2d: output padding must be ≥ 0 and smaller than stride ({stride}) or dilation ({dilation}), got {outputPadding}");
+        ConvParameters.Check("ConvTranspose2d", inChannels, outChannels, kernelSize, groups);
+        ConvSettings.Create("ConvTranspose2d", stride, padding, dilation, groups).CheckOutputPadding("ConvTranspose2d", outputPadding);
         InChannels = inChannels;
         OutChannels = outChannels;
         KernelSize = kernelSize;
@@ -54,7 +72,7 @@ public sealed class ConvTranspose2d : Module
         OutputPadding = outputPadding;
         Groups = groups;
         Dilation = dilation;
-        Weight = RegisterParameter("weight", new Parameter(Tensor.Zeros([inChannels, outChannels / groups, kernelSize, kernelSize], dtype)));
+        Weight = RegisterParameter("weight", new Parameter(Tensor.Zeros([inChannels, outChannels / groups, kernelSize.H, kernelSize.W], dtype)));
         Bias = bias ? RegisterParameter("bias", new Parameter(Tensor.Zeros([outChannels], dtype))) : null;
         ConvParameters.Initialise(Weight, Bias, random);
     }
@@ -65,23 +83,23 @@ public sealed class ConvTranspose2d : Module
     /// <summary>Output channels.</summary>
     public int OutChannels { get; }
 
-    /// <summary>The kernel's height and width.</summary>
-    public int KernelSize { get; }
+    /// <summary>The kernel's (height, width).</summary>
+    public (int H, int W) KernelSize { get; }
 
-    /// <summary>The stride.</summary>
-    public int Stride { get; }
+    /// <summary>The (vertical, horizontal) stride.</summary>
+    public (int H, int W) Stride { get; }
 
-    /// <summary>The padding removed from each side of the output.</summary>
-    public int Padding { get; }
+    /// <summary>The (vertical, horizontal) padding removed from each side of the output.</summary>
+    public (int H, int W) Padding { get; }
 
-    /// <summary>Extra rows and columns at the bottom and right of the output.</summary>
-    public int OutputPadding { get; }
+    /// <summary>The extra rows at the bottom and columns at the right of the output.</summary>
+    public (int H, int W) OutputPadding { get; }
 
     /// <summary>Channel groups.</summary>
     public int Groups { get; }
 
-    /// <summary>The dilation.</summary>
-    public int Dilation { get; }
+    /// <summary>The (vertical, horizontal) dilation.</summary>
+    public (int H, int W) Dilation { get; }
 
     /// <summary>The kernels, [in, out/groups, kH, kW].</summary>
     public Parameter Weight { get; }
@@ -91,5 +109,5 @@ public sealed class ConvTranspose2d : Module
 
     /// <inheritdoc/>
     protected override Tensor ForwardCore(Tensor input) =>
-        input.ConvTranspose2d(Weight, Bias, Stride, Padding, OutputPadding, Groups, Dilation);
+        input.ConvTranspose2d(Weight, Bias, Stride, Padding, OutputPadding, Dilation, Groups);
 }

@@ -19,6 +19,20 @@ internal readonly record struct ConvSettings(int StrideH, int StrideW, int PadH,
         return new(stride.H, stride.W, padding.H, padding.W, same, dilation.H, dilation.W, groups);
     }
 
+    /// <summary>
+    /// Checks a transposed convolution's output padding: in each dimension ≥ 0 and smaller than
+    /// that dimension's stride or dilation (PyTorch's rule).
+    /// </summary>
+    public void CheckOutputPadding(string op, (int H, int W) outputPadding)
+    {
+        bool fits(int extra, int stride, int dilation) => extra >= 0 && (extra < stride || extra < dilation);
+        if (!fits(outputPadding.H, StrideH, DilationH) || !fits(outputPadding.W, StrideW, DilationW))
+            throw new ArgumentOutOfRangeException(nameof(outputPadding),
+                $"{op}: output padding must be ≥ 0 and smaller than stride {Pair(StrideH, StrideW)} or dilation {Pair(DilationH, DilationW)} in each dimension, got {Pair(outputPadding.H, outputPadding.W)}");
+    }
+
+    private static string Pair(int h, int w) => h == w ? $"{h}" : $"({h}, {w})";
+
     /// <summary>Whether <paramref name="padding"/> is "same" (true) or "valid" (false); anything else throws.</summary>
     public static bool ParseSame(string op, string padding) => padding switch
     {

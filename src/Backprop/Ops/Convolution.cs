@@ -113,22 +113,38 @@ public partial class Tensor
     /// <param name="groups">Channel groups.</param>
     /// <param name="dilation">The spacing between kernel taps.</param>
     /// <exception cref="ArgumentException">The shapes do not fit; the message names the op and both shapes.</exception>
-    public Tensor ConvTranspose2d(Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0, int groups = 1, int dilation = 1)
+    public Tensor ConvTranspose2d(Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0, int groups = 1, int dilation = 1) =>
+        ConvTranspose2d(weight, bias, (stride, stride), (padding, padding), (outputPadding, outputPadding), (dilation, dilation), groups);
+
+    /// <summary>
+    /// 2-D transposed convolution with separate vertical and horizontal stride, padding, output
+    /// padding and dilation (PyTorch's pairs): H' = (H - 1)·stride.H - 2·padding.H +
+    /// dilation.H·(kH - 1) + outputPadding.H + 1, and likewise W'.
+    /// </summary>
+    /// <param name="weight">The kernels, [in, out/groups, kH, kW].</param>
+    /// <param name="bias">The bias [out], or null.</param>
+    /// <param name="stride">(vertical, horizontal) strides of the convolution this inverts.</param>
+    /// <param name="padding">(vertical, horizontal) padding removed from each side of the output.</param>
+    /// <param name="outputPadding">(vertical, horizontal) extra rows at the bottom and columns at the right, each less than its stride or dilation.</param>
+    /// <param name="dilation">(vertical, horizontal) tap spacings.</param>
+    /// <param name="groups">Channel groups.</param>
+    /// <exception cref="ArgumentException">The shapes do not fit; the message names the op and both shapes.</exception>
+    public Tensor ConvTranspose2d(Tensor weight, Tensor? bias, (int H, int W) stride, (int H, int W) padding, (int H, int W) outputPadding,
+                                  (int H, int W) dilation, int groups = 1)
     {
         ArgumentNullException.ThrowIfNull(weight);
         CheckConvTypes("ConvTranspose2d", this, weight, bias);
         const string Op = "ConvTranspose2d";
-        ConvSettings settings = ConvSettings.Create(Op, (stride, stride), (padding, padding), (dilation, dilation), groups);
-        if (outputPadding < 0 || (outputPadding >= stride && outputPadding >= dilation))
-            throw new ArgumentOutOfRangeException(nameof(outputPadding), $"{Op}: output padding must be ≥ 0 and smaller than stride ({stride}) or dilation ({dilation}), got {outputPadding}");
+        ConvSettings settings = ConvSettings.Create(Op, stride, padding, dilation, groups);
+        settings.CheckOutputPadding(Op, outputPadding);
         if (Rank != 4 || weight.Rank != 4)
             throw new ArgumentException($"{Op}: input must be [N, C, H, W] and weight [in, out/groups, kH, kW], got input {ShapeMath.Format(_shape)} and weight {ShapeMath.Format(weight._shape)}");
         int c = _shape[1];
         if (weight._shape[0] != c || c % groups != 0)
             throw new ArgumentException($"{Op}: input {ShapeMath.Format(_shape)} and weight {ShapeMath.Format(weight._shape)}: the weight's dimension 0 must be the input's {c} channels, divisible by groups {groups}");
         int outC = weight._shape[1] * groups;
-        int h = (_shape[2] - 1) * stride - 2 * padding + dilation * (weight._shape[2] - 1) + outputPadding + 1;
-        int w = (_shape[3] - 1) * stride - 2 * padding + dilation * (weight._shape[3] - 1) + outputPadding + 1;
+        int h = (_shape[2] - 1) * stride.H - 2 * padding.H + dilation.H * (weight._shape[2] - 1) + outputPadding.H + 1;
+        int w = (_shape[3] - 1) * stride.W - 2 * padding.W + dilation.W * (weight._shape[3] - 1) + outputPadding.W + 1;
         if (h < 1 || w < 1)
             throw new ArgumentException($"{Op}: input {ShapeMath.Format(_shape)} and weight {ShapeMath.Format(weight._shape)} give an empty output ({h}x{w})");
         if (bias is not null && (bias.Rank != 1 || bias._shape[0] != outC))
