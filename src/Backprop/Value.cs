@@ -60,10 +60,22 @@ public sealed unsafe class Value : IEquatable<Value>
     }
 
     /// <summary>The number this node holds. Settable, so an optimizer can update parameters.</summary>
+    // The nodes are native memory that the chunk's finalizer hands back: the handle (and so its
+    // chunk) must stay alive until the node has been read or written, even when this is the
+    // handle's last use (GC.KeepAlive costs no instruction).
     public double Data
     {
-        get => Chunk.Nodes[Slot].Data;
-        set => Chunk.Nodes[Slot].Data = value;
+        get
+        {
+            double data = Chunk.Nodes[Slot].Data;
+            GC.KeepAlive(this);
+            return data;
+        }
+        set
+        {
+            Chunk.Nodes[Slot].Data = value;
+            GC.KeepAlive(this);
+        }
     }
 
     /// <summary>
@@ -73,8 +85,17 @@ public sealed unsafe class Value : IEquatable<Value>
     /// </summary>
     public double Grad
     {
-        get => Chunk.Nodes[Slot].Grad;
-        set => Chunk.Nodes[Slot].Grad = value;
+        get
+        {
+            double grad = Chunk.Nodes[Slot].Grad;
+            GC.KeepAlive(this);
+            return grad;
+        }
+        set
+        {
+            Chunk.Nodes[Slot].Grad = value;
+            GC.KeepAlive(this);
+        }
     }
 
     /// <summary>An optional name for display; <see langword="null"/> when none was given.</summary>

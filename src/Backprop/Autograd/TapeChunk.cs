@@ -186,7 +186,12 @@ internal sealed unsafe class TapeChunk
     }
 
     /// <summary>The constant operand of the node in <paramref name="slot"/> (an <c>a + k</c>, <c>a * k</c> or <c>a ** k</c> node).</summary>
-    public double ConstantAt(int slot) => Constants[Nodes[slot].B];
+    public double ConstantAt(int slot)
+    {
+        int index = Nodes[slot].B;
+        GC.KeepAlive(this); // the block lives as long as the chunk (see Value.Data)
+        return Constants[index];
+    }
 
     /// <summary>The chunk an input code points into (the slot is <c>code &amp; SlotMask</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -196,7 +201,12 @@ internal sealed unsafe class TapeChunk
     public Value Input(int code) => new(InputChunk(code), code & SlotMask);
 
     /// <summary>The op that made the node in <paramref name="slot"/>, without the pass's mark.</summary>
-    public OpCode OpAt(int slot) => (OpCode)(Nodes[slot].Op & ~Reached);
+    public OpCode OpAt(int slot)
+    {
+        var op = (OpCode)(Nodes[slot].Op & ~Reached);
+        GC.KeepAlive(this); // the block lives as long as the chunk (see Value.Data)
+        return op;
+    }
 
     /// <summary>
     /// Finds or adds <paramref name="chunk"/> in the dependency list; returns its index shifted
