@@ -13,7 +13,7 @@ namespace Backprop;
 /// read from (<see cref="TapeChunk"/>). A chunk nobody can reach any more is unreachable for the
 /// GC too, and its finalizer hands its block of nodes to <see cref="TapeBlockPool"/>, shared by
 /// all threads, which gives it to the next chunk that needs one. The blocks are native memory
-/// (<see cref="TapeMemory"/>, advised for huge pages on Linux): the collector never copies them
+/// (<see cref="TapeMemory"/>): the collector never copies them
 /// from generation to generation, and has no references to scan in them.</para>
 /// <para>Because reachability is per chunk, a chunk shared by two graphs keeps both alive: the
 /// tail of one graph and the head of the next would chain every graph a thread ever built. So

@@ -3,34 +3,31 @@ using System.Runtime.InteropServices;
 namespace Backprop;
 
 /// <summary>
-/// Native memory for the tape's node arrays: 16 MB slabs, carved into page-aligned blocks, never
-/// handed back (<see cref="TapeBlockPool"/> recycles the blocks). On Linux each slab is advised
-/// for transparent huge pages (<c>madvise(MADV_HUGEPAGE)</c>), which the kernel honours in its
-/// default <c>madvise</c> mode: a graph that grows faults its nodes in 2 MB at a time instead of
-/// 4 KB, and blocks the pool no longer keeps are given back to the OS with
-/// <c>MADV_DONTNEED</c> (their addresses stay valid and read zeros until reused).
+/// Native memory for the tape's node blocks: 16 MB slabs, carved into page-aligned blocks, never
+/// handed back (<see cref="TapeBlockPool"/> recycles the blocks). On Linux, blocks the pool no
+/// longer keeps are given back to the OS with <c>madvise(MADV_DONTNEED)</c> (their addresses
+/// stay valid and read zeros until reused).
 /// </summary>
 /// <remarks>
-/// Why native memory: the nodes of a million-step chain are 72 MB, and on the project's VM the
-/// first touch of each fresh 4 KB page cost 3–7 µs (17,600 faults: about half the chain's first
-/// run). The garbage collector's own heap is not advised for huge pages, and arrays cannot live
-/// outside it. The memory holds no references, so the collector need not see it; a chunk's
-/// finalizer returns its block (<see cref="TapeChunk"/>). Where <c>madvise</c> cannot be called
-/// (another OS, or no libc), the slabs are plain aligned allocations.
+/// <para>Why native memory: the collector never sees the nodes, so a large graph neither grows
+/// the pinned-object heap (whose growth set off gen-2 collections: three for the million-step
+/// chain) nor counts toward its budgets; the memory holds no references, and a chunk's
+/// finalizer returns its block (<see cref="TapeChunk"/>). Elsewhere than Linux blocks beyond
+/// the pool's 24 MB stay resident for reuse.</para>
+/// <para>The slabs are <em>not</em> advised for transparent huge pages: on the project's VM the
+/// chain's first run faulted 8,000 pages instead of 26,000 with them but took 182–270 ms
+/// against 182–197 ms without (docs/performance.md): a fresh process's huge pages come from
+/// memory the VM's host has not backed yet, recycled 4 KB pages mostly from memory it has.</para>
 /// </remarks>
 internal static unsafe partial class TapeMemory
 {
     /// <summary>Bytes of a slab.</summary>
     public const int SlabBytes = 16 << 20;
 
-    /// <summary>Alignment of a slab: a transparent huge page.</summary>
-    private const int HugePageBytes = 2 << 20;
-
     /// <summary>Blocks are whole pages, so that one can be given back on its own.</summary>
     private const int PageBytes = 4096;
 
     private const int MadviseDontNeed = 4;
-    private const int MadviseHugePage = 14;
 
     private static readonly Lock s_lock = new();
     private static byte* s_next;
@@ -48,8 +45,7 @@ internal static unsafe partial class TapeMemory
         {
             if (s_end - s_next < bytes)
             {
-                var slab = (byte*)NativeMemory.AlignedAlloc(SlabBytes, HugePageBytes);
-                Advise(slab, SlabBytes, MadviseHugePage);
+                var slab = (byte*)NativeMemory.AlignedAlloc(SlabBytes, PageBytes);
                 s_next = slab;
                 s_end = slab + SlabBytes;
             }
