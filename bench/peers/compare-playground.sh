@@ -4,7 +4,8 @@
 # The first argument is a checkout of github.com/tensorflow/playground (its src/nn.ts is compiled
 # here with TypeScript from npm; none of TF Playground's code is kept in this repository).
 # SCRATCH (default: a folder under /tmp) receives the npm install and the compiled nn.js.
-# Ratios > 1 mean Backprop is faster (for the grid and times: theirs / ours).
+# Ratios > 1 mean Backprop is faster (for the grid and times: theirs / ours). ROUNDS=N (default 3)
+# runs both sides alternately N times and reports the medians.
 set -euo pipefail
 playground=$(cd "${1:?usage: compare-playground.sh PATH/TO/tensorflow-playground [SCRATCH]}" && pwd)
 scratch=${2:-/tmp/backprop-tf-playground}
@@ -22,16 +23,26 @@ fi
 echo '{"type":"module"}' >"$scratch/tf/package.json"
 
 dotnet build -c Release src/Backprop.Cli -v quiet -nologo >/dev/null
+# The build's compiler and MSBuild servers linger and take CPU for a while: stop them before timing.
+dotnet build-server shutdown >/dev/null 2>&1 || true
 results=$(mktemp -d)
-node "$repo/bench/peers/tf_playground_bench.mjs" "$scratch/tf/nn.js" >"$results/theirs.json"
-dotnet src/Backprop.Cli/bin/Release/net10.0/backprop.dll bench playground --json >"$results/ours.json"
+# Both sides alternately, ROUNDS times (default 3); each figure below is the median of its rounds,
+# so that one slow minute of this shared VM does not decide the ratio.
+rounds=${ROUNDS:-3}
+for round in $(seq 1 "$rounds"); do
+  node "$repo/bench/peers/tf_playground_bench.mjs" "$scratch/tf/nn.js" >"$results/theirs-$round.json"
+  dotnet src/Backprop.Cli/bin/Release/net10.0/backprop.dll bench playground --json >"$results/ours-$round.json"
+done
 
 /usr/bin/python3 - "$results" "$(git -C "$playground" rev-parse --short HEAD 2>/dev/null || echo unknown)" <<'PY'
-import json, os, sys
+import glob, json, os, statistics, sys
 folder, commit = sys.argv[1], sys.argv[2]
-ours = json.load(open(os.path.join(folder, "ours.json")))
-theirs = json.load(open(os.path.join(folder, "theirs.json")))
-print(f"TF Playground nn.ts at {commit}, Node {theirs['Node']}; Backprop on {ours['Threads']} threads")
+def medians(side):
+    runs = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(folder, f"{side}-*.json")))]
+    return {k: statistics.median(r[k] for r in runs) if isinstance(runs[0][k], (int, float)) else runs[0][k] for k in runs[0]}, len(runs)
+ours, rounds = medians("ours")
+theirs, _ = medians("theirs")
+print(f"TF Playground nn.ts at {commit}, Node {theirs['Node']}; Backprop on {ours['Threads']} threads; medians of {rounds} alternating rounds")
 print(f"{'measure':58}{'Backprop':>14}{'TF Playground':>16}  ratio (target >= 10x)")
 rows = [
     ("epoch, 25 steps of 10 points (us)", "EpochMicroseconds", False),
