@@ -32,11 +32,27 @@ internal static unsafe class ConvShifted<T, TKernel>
     /// <summary>Whether <see cref="ForwardGroup"/> runs this convolution: stride 1 with padded planes, and the 256-bit micro-kernel.</summary>
     public static bool Applies(in ConvGeometry g) => ConvPanels.Pads(g) && typeof(TKernel) == typeof(MatMulMicroKernel256<T>);
 
+    /// <summary>
+    /// Where each tap (c, kh, kw), numbered as the patch's rows, starts in the zero-padded planes
+    /// (<see cref="ConvPanels.PaddedSize"/>), for <paramref name="count"/> taps; the ones past the
+    /// patch (rows that round a panel up) read tap 0.
+    /// </summary>
+    public static void TapOffsets(in ConvGeometry g, int* offsets, int count)
+    {
+        int kernel = g.KernelH * g.KernelW;
+        (int h, int w) = ConvPanels.PaddedSize(g);
+        for (int p = 0; p < count; p++)
+        {
+            int tap = p < g.PatchSize ? p : 0, c = tap / kernel, kh = tap % kernel / g.KernelW, kw = tap % g.KernelW;
+            offsets[p] = (c * h + kh * g.DilationH) * w + kw * g.DilationW;
+        }
+    }
+
     /// <summary>One image and group: <c>y = W·cols(x) + bias</c>, <paramref name="packedWeights"/> the micro-kernel's row panels of W.</summary>
     public static void ForwardGroup(T* x, T* packedWeights, T* bias, T* y, in ConvGeometry g)
     {
-        int mr = TKernel.Rows, nr = TKernel.Columns, k = g.PatchSize, m = g.GroupOutChannels, kernel = g.KernelH * g.KernelW;
-        (int h, int w) = ConvPanels.PaddedSize(g);
+        int mr = TKernel.Rows, nr = TKernel.Columns, k = g.PatchSize, m = g.GroupOutChannels;
+        int w = ConvPanels.PaddedSize(g).Width;
         // The positions oh·w + ow, rounded up to whole panels; their reads stay within the planes' slack.
         int span = (g.OutHeight - 1) * w + g.OutWidth, ldt = (span + nr - 1) / nr * nr, rows = (m + mr - 1) / mr * mr;
         T[] padded = ConvBuffers<T>.Padded(ConvPanels.PaddedLength(g));
@@ -46,11 +62,7 @@ internal static unsafe class ConvShifted<T, TKernel>
         fixed (int* offsets = taps)
         {
             ConvPanels.Pad(x, g, planes);
-            for (int p = 0; p < k; p++)
-            {
-                int c = p / kernel, kh = p % kernel / g.KernelW, kw = p % g.KernelW;
-                offsets[p] = (c * h + kh * g.DilationH) * w + kw * g.DilationW;
-            }
+            TapOffsets(g, offsets, k);
             // The chain starts from the bias; the rows past m (zero weights) from zero.
             for (int o = 0; o < rows; o++)
                 new Span<T>(sums + (nint)o * ldt, ldt).Fill(bias != null && o < m ? bias[o] : T.Zero);

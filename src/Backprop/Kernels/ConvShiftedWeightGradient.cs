@@ -26,8 +26,8 @@ internal static unsafe class ConvShiftedWeightGradient<T, TKernel>
     /// <summary>The sums over images [<paramref name="first"/>, <paramref name="last"/>) into <paramref name="dw"/> (overwritten, every group).</summary>
     public static void Part(T* x, T* dy, T* dw, in ConvGeometry g, int first, int last)
     {
-        int mr = TKernel.Rows, nr = TKernel.Columns, k = g.PatchSize, m = g.GroupOutChannels, s = g.OutPlane, kernel = g.KernelH * g.KernelW;
-        (int h, int w) = ConvPanels.PaddedSize(g);
+        int mr = TKernel.Rows, nr = TKernel.Columns, k = g.PatchSize, m = g.GroupOutChannels, s = g.OutPlane;
+        int w = ConvPanels.PaddedSize(g).Width;
         int taps = (k + mr - 1) / mr * mr, channels = (m + nr - 1) / nr * nr;
         T* sums = MatMulBuffers.PackedA<T>((nint)taps * channels);
         T* gradient = MatMulBuffers.PackedB<T>((nint)s * channels);
@@ -36,12 +36,8 @@ internal static unsafe class ConvShiftedWeightGradient<T, TKernel>
         fixed (T* planes = padded)
         fixed (int* offsets = tapOffsets)
         {
-            // Each tap's offset in the padded planes; the rows past the patch read tap 0 and are dropped.
-            for (int p = 0; p < taps; p++)
-            {
-                int tap = p < k ? p : 0, c = tap / kernel, kh = tap % kernel / g.KernelW, kw = tap % g.KernelW;
-                offsets[p] = (c * h + kh * g.DilationH) * w + kw * g.DilationW;
-            }
+            // The rows past the patch read tap 0 and are dropped.
+            ConvShifted<T, TKernel>.TapOffsets(g, offsets, taps);
             for (int group = 0; group < g.Groups; group++)
             {
                 for (int n = first; n < last; n++)
