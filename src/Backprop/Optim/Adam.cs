@@ -12,6 +12,7 @@ public class Adam : Optimizer
 {
     private readonly Tensor?[] _m;
     private readonly Tensor?[] _v;
+    private readonly FusedStep<AdamState> _step = new(Slice);
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="parameters">The parameters.</param>
@@ -53,16 +54,22 @@ public class Adam : Optimizer
         Tensor g = ContiguousGradient(parameter, gradient);
         Tensor m = State(_m, index, parameter), v = State(_v, index, parameter);
         var scalars = new AdamScalars(Beta1, Beta2, Eps, WeightDecay, DecoupledWeightDecay, LearningRate, Steps);
-        var state = new AdamState(parameter, g, m, v, scalars);
-        if (parameter.DType == DType.Float32) ParallelSlices.Run(parameter.Count, state, Slice<float>);
-        else ParallelSlices.Run(parameter.Count, state, Slice<double>);
-        parameter.BumpVersion();
+        _step.Add(parameter, new AdamState(parameter, g, m, v, scalars));
     }
 
-    /// <summary>What one step reads and writes.</summary>
+    /// <inheritdoc/>
+    private protected override void FinishStep() => _step.Run();
+
+    /// <summary>What one parameter's update reads and writes.</summary>
     private readonly record struct AdamState(Tensor Parameter, Tensor Gradient, Tensor M, Tensor V, AdamScalars Scalars);
 
-    /// <summary>The fused step over elements [start, start + count) (the whole parameter, or one thread's slice of it).</summary>
+    /// <summary>The fused update of elements [start, start + count) of one parameter (the whole of it, or the part of it in one chunk of the step).</summary>
+    private static void Slice(AdamState s, int start, int count)
+    {
+        if (s.Parameter.DType == DType.Float32) Slice<float>(s, start, count);
+        else Slice<double>(s, start, count);
+    }
+
     private static void Slice<T>(in AdamState s, int start, int count) where T : unmanaged, IFloatingPointIeee754<T> =>
         AdamKernel.Step(s.Parameter.Span<T>().Slice(start, count), s.Gradient.Span<T>().Slice(start, count),
                         s.M.Span<T>().Slice(start, count), s.V.Span<T>().Slice(start, count), s.Scalars);

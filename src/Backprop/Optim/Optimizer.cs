@@ -14,15 +14,20 @@ public abstract class Optimizer
     /// <summary>Creates the optimizer over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">Leaves that require grad (e.g. <c>model.Parameters()</c>).</param>
     /// <param name="learningRate">The step size; non-negative.</param>
-    /// <exception cref="ArgumentException">A parameter does not require grad, or the rate is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">A parameter does not require grad or appears twice, or the rate is negative or not finite.</exception>
     protected Optimizer(IEnumerable<Tensor> parameters, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         _parameters = parameters.ToArray();
+        var first = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < _parameters.Length; i++)
         {
             if (!_parameters[i].RequiresGrad || !_parameters[i].IsLeaf)
                 throw new ArgumentException($"{GetType().Name}: parameter {i} is not a leaf that requires grad", nameof(parameters));
+            // A step updates all parameters in one pass split across threads: one tensor twice
+            // would be written by two threads at once (PyTorch, too, is making this an error).
+            if (!first.TryAdd(_parameters[i], i))
+                throw new ArgumentException($"{GetType().Name}: parameter {i} is the same tensor as parameter {first[_parameters[i]]}", nameof(parameters));
         }
         LearningRate = learningRate;
     }
@@ -61,6 +66,7 @@ public abstract class Optimizer
             {
                 if (_parameters[i].Grad is Tensor grad) Update(i, _parameters[i], grad);
             }
+            FinishStep();
         }
     }
 
@@ -69,6 +75,15 @@ public abstract class Optimizer
     /// <param name="parameter">The parameter.</param>
     /// <param name="gradient">Its gradient.</param>
     protected abstract void Update(int index, Tensor parameter, Tensor gradient);
+
+    /// <summary>
+    /// Called once a step, after <see cref="Update"/> for every parameter with a gradient: the
+    /// fused optimizers queue their updates in <see cref="Update"/> and run them all here, as
+    /// one pass split across threads (<see cref="FusedStep{TUpdate}"/>).
+    /// </summary>
+    private protected virtual void FinishStep()
+    {
+    }
 
     /// <summary>
     /// Scales the gradients of <paramref name="parameters"/> so that their joint L2 norm is at

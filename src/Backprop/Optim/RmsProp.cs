@@ -13,6 +13,7 @@ public sealed class RmsProp : Optimizer
     private readonly Tensor?[] _square;
     private readonly Tensor?[] _average;
     private readonly Tensor?[] _momentum;
+    private readonly FusedStep<RmsPropState> _step = new(Slice);
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="parameters">The parameters.</param>
@@ -58,16 +59,22 @@ public sealed class RmsProp : Optimizer
         Tensor? average = Centered ? State(_average, index, parameter) : null;
         Tensor? momentum = Momentum > 0 ? State(_momentum, index, parameter) : null;
         var scalars = new RmsPropScalars(LearningRate, Alpha, Eps, WeightDecay, Momentum, Centered);
-        var state = new RmsPropState(parameter, g, square, average, momentum, scalars);
-        if (parameter.DType == DType.Float32) ParallelSlices.Run(parameter.Count, state, Slice<float>);
-        else ParallelSlices.Run(parameter.Count, state, Slice<double>);
-        parameter.BumpVersion();
+        _step.Add(parameter, new RmsPropState(parameter, g, square, average, momentum, scalars));
     }
 
-    /// <summary>What one step reads and writes (the average only when centred, the momentum buffer only with momentum).</summary>
+    /// <inheritdoc/>
+    private protected override void FinishStep() => _step.Run();
+
+    /// <summary>What one parameter's update reads and writes (the average only when centred, the momentum buffer only with momentum).</summary>
     private readonly record struct RmsPropState(Tensor Parameter, Tensor Gradient, Tensor Square, Tensor? Average, Tensor? Momentum, RmsPropScalars Scalars);
 
-    /// <summary>The fused step over elements [start, start + count) (the whole parameter, or one thread's slice of it).</summary>
+    /// <summary>The fused update of elements [start, start + count) of one parameter (the whole of it, or the part of it in one chunk of the step).</summary>
+    private static void Slice(RmsPropState s, int start, int count)
+    {
+        if (s.Parameter.DType == DType.Float32) Slice<float>(s, start, count);
+        else Slice<double>(s, start, count);
+    }
+
     private static void Slice<T>(in RmsPropState s, int start, int count) where T : unmanaged, IFloatingPointIeee754<T> =>
         RmsPropKernel.Step(s.Parameter.Span<T>().Slice(start, count), s.Gradient.Span<T>().Slice(start, count), s.Square.Span<T>().Slice(start, count),
                            s.Average is null ? default : s.Average.Span<T>().Slice(start, count),

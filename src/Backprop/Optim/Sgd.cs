@@ -11,6 +11,7 @@ namespace Backprop.Optim;
 public sealed class Sgd : Optimizer
 {
     private readonly Tensor?[] _momentumBuffers;
+    private readonly FusedStep<SgdState> _step = new(Slice);
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="parameters">The parameters.</param>
@@ -50,16 +51,22 @@ public sealed class Sgd : Optimizer
         bool first = Momentum != 0 && _momentumBuffers[index] is null;
         Tensor? buffer = Momentum != 0 ? State(_momentumBuffers, index, parameter) : null;
         var scalars = new SgdScalars(LearningRate, Momentum, Dampening, WeightDecay, Nesterov, first);
-        var state = new SgdState(parameter, g, buffer, scalars);
-        if (parameter.DType == DType.Float32) ParallelSlices.Run(parameter.Count, state, Slice<float>);
-        else ParallelSlices.Run(parameter.Count, state, Slice<double>);
-        parameter.BumpVersion();
+        _step.Add(parameter, new SgdState(parameter, g, buffer, scalars));
     }
 
-    /// <summary>What one step reads and writes (no momentum buffer without momentum).</summary>
+    /// <inheritdoc/>
+    private protected override void FinishStep() => _step.Run();
+
+    /// <summary>What one parameter's update reads and writes (no momentum buffer without momentum).</summary>
     private readonly record struct SgdState(Tensor Parameter, Tensor Gradient, Tensor? Buffer, SgdScalars Scalars);
 
-    /// <summary>The fused step over elements [start, start + count) (the whole parameter, or one thread's slice of it).</summary>
+    /// <summary>The fused update of elements [start, start + count) of one parameter (the whole of it, or the part of it in one chunk of the step).</summary>
+    private static void Slice(SgdState s, int start, int count)
+    {
+        if (s.Parameter.DType == DType.Float32) Slice<float>(s, start, count);
+        else Slice<double>(s, start, count);
+    }
+
     private static void Slice<T>(in SgdState s, int start, int count) where T : unmanaged, IFloatingPointIeee754<T> =>
         SgdKernel.Step(s.Parameter.Span<T>().Slice(start, count), s.Gradient.Span<T>().Slice(start, count),
                        s.Buffer is null ? default : s.Buffer.Span<T>().Slice(start, count), s.Scalars);

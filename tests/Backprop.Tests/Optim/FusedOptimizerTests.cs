@@ -15,8 +15,9 @@ namespace Backprop.Tests.Optim;
 public class FusedOptimizerTests
 {
     // Lengths 1, 3, 7, 8, 9, 31, 100, 4099 (vector bodies plus every tail), a matrix whose
-    // gradient arrives transposed, an empty parameter, and two long enough to be updated in
-    // slices on several threads (ParallelSlices; on a machine with two or more cores).
+    // gradient arrives transposed, an empty parameter, and two long ones: together long enough
+    // for a step to be updated in chunks on several threads, chunks crossing parameters
+    // (FusedStep, ParallelSlices; on a machine with two or more cores).
     private static readonly int[][] Shapes = [[1], [3], [7], [8], [9], [31], [100], [4099], [13, 7], [0], [70_001], [300, 257]];
 
     /// <summary>Two identical sets of parameters (seeded) and the gradients of each step.</summary>
@@ -330,9 +331,9 @@ public class FusedOptimizerTests
                 optimizer.Step();
                 allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
             }
-            // A long parameter (w: 200,704 elements) is updated in slices on several cores, and
+            // A long step (w: 200,704 elements) is updated in chunks on several cores, and
             // Parallel.For's bookkeeping (about 2 KB a call) is all that a split step allocates.
-            long limit = ParallelSlices.Count(w.Count) == 1 ? 1024 : 4096;
+            long limit = ParallelSlices.Chunks(w.Count + b.Count) == 1 ? 1024 : 4096;
             Assert.True(allocated < limit, $"{optimizer.GetType().Name}: a step allocated {allocated} bytes (limit {limit})");
         }
     }
