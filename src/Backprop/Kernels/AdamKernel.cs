@@ -84,6 +84,10 @@ internal static class AdamKernel
         ref T vr = ref MemoryMarshal.GetReference(v);
         nuint n = (nuint)parameter.Length, i = 0;
 
+        // One by one up to the parameter's first aligned vector (the optimizers allocate the
+        // moments at the parameter's offset within a vector, so that they are aligned there too).
+        for (nuint head = VectorAlignment.Head(ref p, n); i < head; i++)
+            op.Invoke(ref Unsafe.Add(ref p, i), Unsafe.Add(ref g, i), ref Unsafe.Add(ref mr, i), ref Unsafe.Add(ref vr, i));
         if (Vector512.IsHardwareAccelerated)
         {
             for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count)

@@ -62,8 +62,12 @@ internal static class RmsPropKernel
         // below need no other shape.
         ref T a = ref scalars.Centered ? ref MemoryMarshal.GetReference(average) : ref s;
         ref T b = ref scalars.Momentum > 0 ? ref MemoryMarshal.GetReference(momentum) : ref s;
-        nuint n = (nuint)n0, i = 0;
+        nuint n = (nuint)n0;
 
+        // One by one up to the parameter's first aligned vector (the state is allocated at the
+        // parameter's offset within a vector, so that it is aligned there too), and after the last.
+        nuint i = VectorAlignment.Head(ref p, n);
+        Scalar(op, ref p, ref g, ref s, ref a, ref b, 0, i);
         if (Vector512.IsHardwareAccelerated)
         {
             for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count)
@@ -103,7 +107,15 @@ internal static class RmsPropKernel
                 pi.StoreUnsafe(ref p, i);
             }
         }
-        for (; i < n; i++)
+        Scalar(op, ref p, ref g, ref s, ref a, ref b, i, n);
+    }
+
+    /// <summary>Elements [from, to) one by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scalar<T>(RmsPropOperator<T> op, ref T p, ref T g, ref T s, ref T a, ref T b, nuint from, nuint to)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (nuint i = from; i < to; i++)
         {
             T pi = Unsafe.Add(ref p, i), si = Unsafe.Add(ref s, i);
             T ai = op.Centered ? Unsafe.Add(ref a, i) : default, bi = op.HasMomentum ? Unsafe.Add(ref b, i) : default;

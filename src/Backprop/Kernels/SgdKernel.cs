@@ -55,8 +55,12 @@ internal static class SgdKernel
         // Without momentum the buffer is never read or written; point at the parameter so that
         // the loops below need no second shape.
         ref T b = ref scalars.Momentum != 0 ? ref MemoryMarshal.GetReference(buffer) : ref p;
-        nuint n = (nuint)parameter.Length, i = 0;
+        nuint n = (nuint)parameter.Length;
 
+        // One by one up to the parameter's first aligned vector (the buffer is allocated at the
+        // parameter's offset within a vector, so that it is aligned there too), and after the last.
+        nuint i = VectorAlignment.Head(ref p, n);
+        Scalar(op, ref p, ref g, ref b, 0, i);
         if (Vector512.IsHardwareAccelerated)
         {
             for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count)
@@ -87,7 +91,15 @@ internal static class SgdKernel
                 pi.StoreUnsafe(ref p, i);
             }
         }
-        for (; i < n; i++)
+        Scalar(op, ref p, ref g, ref b, i, n);
+    }
+
+    /// <summary>Elements [from, to) one by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scalar<T>(SgdOperator<T> op, ref T p, ref T g, ref T b, nuint from, nuint to)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (nuint i = from; i < to; i++)
         {
             T pi = Unsafe.Add(ref p, i), bi = op.HasBuffer ? Unsafe.Add(ref b, i) : default;
             op.Invoke(ref pi, Unsafe.Add(ref g, i), ref bi);

@@ -52,7 +52,7 @@ public class Adam : Optimizer
     protected override void Update(int index, Tensor parameter, Tensor gradient)
     {
         Tensor g = ContiguousGradient(parameter, gradient);
-        Tensor m = State(_m, index, parameter), v = State(_v, index, parameter);
+        Tensor m = State(_m, index, parameter, 1), v = State(_v, index, parameter, 2);
         var scalars = new AdamScalars(Beta1, Beta2, Eps, WeightDecay, DecoupledWeightDecay, LearningRate, Steps);
         _step.Add(parameter, new AdamState(parameter, g, m, v, scalars));
     }

@@ -119,6 +119,13 @@ public abstract class Optimizer
     protected Tensor State(Tensor?[] slots, int index, Tensor like) => slots[index] ??= Tensor.ZerosLike(like).KeepBeyondScopes();
 
     /// <summary>
+    /// Per-parameter state of a fused optimizer, created on first use where its kernel streams it
+    /// fastest (<see cref="StaggeredState"/>): <paramref name="stream"/> (1, 2, 3) tells the
+    /// parameter's states apart.
+    /// </summary>
+    private protected static Tensor State(Tensor?[] slots, int index, Tensor like, int stream) => slots[index] ??= StaggeredState.Zeros(like, stream);
+
+    /// <summary>
     /// <paramref name="gradient"/>'s elements in <paramref name="parameter"/>'s (contiguous)
     /// order, for a fused kernel: the gradient itself when it is contiguous, else one copy (a
     /// transposed or broadcast view, as a gradient may still be).

@@ -55,9 +55,9 @@ public sealed class RmsProp : Optimizer
     protected override void Update(int index, Tensor parameter, Tensor gradient)
     {
         Tensor g = ContiguousGradient(parameter, gradient);
-        Tensor square = State(_square, index, parameter);
-        Tensor? average = Centered ? State(_average, index, parameter) : null;
-        Tensor? momentum = Momentum > 0 ? State(_momentum, index, parameter) : null;
+        Tensor square = State(_square, index, parameter, 1);
+        Tensor? average = Centered ? State(_average, index, parameter, 2) : null;
+        Tensor? momentum = Momentum > 0 ? State(_momentum, index, parameter, 3) : null;
         var scalars = new RmsPropScalars(LearningRate, Alpha, Eps, WeightDecay, Momentum, Centered);
         _step.Add(parameter, new RmsPropState(parameter, g, square, average, momentum, scalars));
     }

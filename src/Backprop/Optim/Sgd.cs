@@ -49,7 +49,7 @@ public sealed class Sgd : Optimizer
     {
         Tensor g = ContiguousGradient(parameter, gradient);
         bool first = Momentum != 0 && _momentumBuffers[index] is null;
-        Tensor? buffer = Momentum != 0 ? State(_momentumBuffers, index, parameter) : null;
+        Tensor? buffer = Momentum != 0 ? State(_momentumBuffers, index, parameter, 2) : null;
         var scalars = new SgdScalars(LearningRate, Momentum, Dampening, WeightDecay, Nesterov, first);
         _step.Add(parameter, new SgdState(parameter, g, buffer, scalars));
     }
