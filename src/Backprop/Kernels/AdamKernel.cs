@@ -38,8 +38,9 @@ internal readonly record struct AdamScalars(double Beta1, double Beta2, double E
 /// v = v·β₂;  v = (g·g)·(1 - β₂) + v
 /// p = (m / (√v · (1 / √(1 - β₂ᵗ)) + ε))·(-lr / (1 - β₁ᵗ)) + p
 /// </code>
-/// (the factor 1 / √(1 - β₂ᵗ) is computed in double and rounded once; the multiplication is
-/// skipped once √(1 - β₂ᵗ) rounds to 1, where the composed formula's division is exact).
+/// (the factor 1 / √(1 - β₂ᵗ) is computed in double and rounded once, and is exactly 1 once
+/// √(1 - β₂ᵗ) rounds to 1, where the composed formula's division is exact; without decoupled
+/// decay the parameter is multiplied by exactly 1, which changes no bit).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -57,13 +58,20 @@ internal readonly record struct AdamScalars(double Beta1, double Beta2, double E
 /// tail agree bit for bit, and so do any number of threads.
 /// </para>
 /// <para>
+/// <b>Speed.</b> Each vector width runs in a loop of its own over pinned pointers, with the
+/// step's constants broadcast once into vector registers (<see cref="AdamVectors256{T}"/>):
+/// broadcast from scalars in every iteration, or kept in a struct the loop shared with the
+/// spans' bookkeeping (where the JIT spilled the loop counter and constants to the stack), the
+/// same arithmetic ran 25–35% slower on Zen 3 (docs/performance.md, "Optimizer steps").
+/// </para>
+/// <para>
 /// NaN or infinity in a gradient propagates, as IEEE arithmetic does, into the moments and the
 /// parameter of that element only. Empty spans do nothing. The parameter, the gradient and
 /// both moments must have the same length (else <see cref="ArgumentException"/>) and must not
 /// overlap.
 /// </para>
 /// </remarks>
-internal static class AdamKernel
+internal static unsafe class AdamKernel
 {
     /// <summary>Applies the step to every element of <paramref name="parameter"/>.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
@@ -78,125 +86,179 @@ internal static class AdamKernel
         if (gradient.Length != parameter.Length || m.Length != parameter.Length || v.Length != parameter.Length)
             throw new ArgumentException($"Adam: parameter, gradient and moments differ in length ({parameter.Length}, {gradient.Length}, {m.Length}, {v.Length})");
         var op = new AdamOperator<T>(scalars);
-        ref T p = ref MemoryMarshal.GetReference(parameter);
-        ref T g = ref MemoryMarshal.GetReference(gradient);
-        ref T mr = ref MemoryMarshal.GetReference(m);
-        ref T vr = ref MemoryMarshal.GetReference(v);
-        nuint n = (nuint)parameter.Length, i = 0;
+        fixed (T* p = parameter)
+        fixed (T* g = gradient)
+        fixed (T* mp = m)
+        fixed (T* vp = v)
+        {
+            nuint n = (nuint)parameter.Length;
+            // One by one up to the parameter's first aligned vector (the optimizers allocate the
+            // moments at the parameter's offset within a vector, so that they are aligned there too).
+            nuint i = VectorAlignment.Head(ref *p, n);
+            Scalar(op, p, g, mp, vp, 0, i);
+            if (Vector512.IsHardwareAccelerated) i = Loop512(new AdamVectors512<T>(op), p, g, mp, vp, i, n);
+            if (Vector256.IsHardwareAccelerated) i = Loop256(new AdamVectors256<T>(op), p, g, mp, vp, i, n);
+            if (Vector128.IsHardwareAccelerated) i = Loop128(new AdamVectors128<T>(op), p, g, mp, vp, i, n);
+            Scalar(op, p, g, mp, vp, i, n);
+        }
+    }
 
-        // One by one up to the parameter's first aligned vector (the optimizers allocate the
-        // moments at the parameter's offset within a vector, so that they are aligned there too).
-        for (nuint head = VectorAlignment.Head(ref p, n); i < head; i++)
-            op.Invoke(ref Unsafe.Add(ref p, i), Unsafe.Add(ref g, i), ref Unsafe.Add(ref mr, i), ref Unsafe.Add(ref vr, i));
-        if (Vector512.IsHardwareAccelerated)
+    /// <summary>Elements [from, to) one by one.</summary>
+    private static void Scalar<T>(AdamOperator<T> op, T* p, T* g, T* m, T* v, nuint from, nuint to) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (nuint i = from; i < to; i++) op.Invoke(ref p[i], g[i], ref m[i], ref v[i]);
+    }
+
+    // The loops: each its own method, the operator passed by value, so that its constants and
+    // the counter stay in registers. They return where they stopped (the first element left).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static nuint Loop512<T>(AdamVectors512<T> op, T* p, T* g, T* m, T* v, nuint i, nuint n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count)
         {
-            for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count)
-            {
-                Vector512<T> pi = Vector512.LoadUnsafe(ref p, i), mi = Vector512.LoadUnsafe(ref mr, i), vi = Vector512.LoadUnsafe(ref vr, i);
-                op.Invoke(ref pi, Vector512.LoadUnsafe(ref g, i), ref mi, ref vi);
-                pi.StoreUnsafe(ref p, i);
-                mi.StoreUnsafe(ref mr, i);
-                vi.StoreUnsafe(ref vr, i);
-            }
+            Vector512<T> pi = Vector512.Load(p + i), mi = Vector512.Load(m + i), vi = Vector512.Load(v + i);
+            op.Invoke(ref pi, Vector512.Load(g + i), ref mi, ref vi);
+            pi.Store(p + i);
+            mi.Store(m + i);
+            vi.Store(v + i);
         }
-        if (Vector256.IsHardwareAccelerated)
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static nuint Loop256<T>(AdamVectors256<T> op, T* p, T* g, T* m, T* v, nuint i, nuint n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count)
         {
-            for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count)
-            {
-                Vector256<T> pi = Vector256.LoadUnsafe(ref p, i), mi = Vector256.LoadUnsafe(ref mr, i), vi = Vector256.LoadUnsafe(ref vr, i);
-                op.Invoke(ref pi, Vector256.LoadUnsafe(ref g, i), ref mi, ref vi);
-                pi.StoreUnsafe(ref p, i);
-                mi.StoreUnsafe(ref mr, i);
-                vi.StoreUnsafe(ref vr, i);
-            }
+            Vector256<T> pi = Vector256.Load(p + i), mi = Vector256.Load(m + i), vi = Vector256.Load(v + i);
+            op.Invoke(ref pi, Vector256.Load(g + i), ref mi, ref vi);
+            pi.Store(p + i);
+            mi.Store(m + i);
+            vi.Store(v + i);
         }
-        if (Vector128.IsHardwareAccelerated)
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static nuint Loop128<T>(AdamVectors128<T> op, T* p, T* g, T* m, T* v, nuint i, nuint n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (; i + (nuint)Vector128<T>.Count <= n; i += (nuint)Vector128<T>.Count)
         {
-            for (; i + (nuint)Vector128<T>.Count <= n; i += (nuint)Vector128<T>.Count)
-            {
-                Vector128<T> pi = Vector128.LoadUnsafe(ref p, i), mi = Vector128.LoadUnsafe(ref mr, i), vi = Vector128.LoadUnsafe(ref vr, i);
-                op.Invoke(ref pi, Vector128.LoadUnsafe(ref g, i), ref mi, ref vi);
-                pi.StoreUnsafe(ref p, i);
-                mi.StoreUnsafe(ref mr, i);
-                vi.StoreUnsafe(ref vr, i);
-            }
+            Vector128<T> pi = Vector128.Load(p + i), mi = Vector128.Load(m + i), vi = Vector128.Load(v + i);
+            op.Invoke(ref pi, Vector128.Load(g + i), ref mi, ref vi);
+            pi.Store(p + i);
+            mi.Store(m + i);
+            vi.Store(v + i);
         }
-        for (; i < n; i++) op.Invoke(ref Unsafe.Add(ref p, i), Unsafe.Add(ref g, i), ref Unsafe.Add(ref mr, i), ref Unsafe.Add(ref vr, i));
+        return i;
     }
 }
 
-/// <summary>The per-element Adam update, as a scalar and at each vector width (the same operations in the same order).</summary>
+/// <summary>The per-element Adam update on scalars, and the step's constants in the element type for the vector operators.</summary>
 internal readonly struct AdamOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly T _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _inverseSqrtBiasCorrection2, _eps, _stepSize, _l2, _decay;
-    private readonly bool _useL2, _useDecay, _unitCorrection2;
+    public readonly T Beta1, OneMinusBeta1, Beta2, OneMinusBeta2, InverseSqrtBiasCorrection2, Eps, StepSize, L2, Decay;
+    public readonly bool UseL2;
 
     public AdamOperator(in AdamScalars s)
     {
-        _beta1 = T.CreateTruncating(s.Beta1);
-        _oneMinusBeta1 = T.CreateTruncating(1 - s.Beta1);
-        _beta2 = T.CreateTruncating(s.Beta2);
-        _oneMinusBeta2 = T.CreateTruncating(1 - s.Beta2);
+        Beta1 = T.CreateTruncating(s.Beta1);
+        OneMinusBeta1 = T.CreateTruncating(1 - s.Beta1);
+        Beta2 = T.CreateTruncating(s.Beta2);
+        OneMinusBeta2 = T.CreateTruncating(1 - s.Beta2);
         // A multiplication by 1 / √(1 - β₂ᵗ) instead of a division by √(1 - β₂ᵗ): one divider
         // operation fewer per element (see the kernel's remarks for what that does to the bits).
-        _inverseSqrtBiasCorrection2 = T.CreateTruncating(1 / Math.Sqrt(s.BiasCorrection2));
         // Once β₂ᵗ is below half a float ulp of 1 (t > 16,600 for β₂ = 0.999) √(1 - β₂ᵗ) rounds
-        // to exactly 1, the composed formula's division by it is exact, and the kernel skips the
-        // multiplication: from there on the results are those of the composed formula bit for bit.
-        _unitCorrection2 = T.CreateTruncating(Math.Sqrt(s.BiasCorrection2)) == T.One;
-        _eps = T.CreateTruncating(s.Eps);
-        _stepSize = T.CreateTruncating(-s.LearningRate / s.BiasCorrection1);
-        _useL2 = s.WeightDecay != 0 && !s.Decoupled;
-        _useDecay = s.WeightDecay != 0 && s.Decoupled;
-        _l2 = T.CreateTruncating(s.WeightDecay);
-        _decay = T.CreateTruncating(1 - s.LearningRate * s.WeightDecay);
+        // to exactly 1, the composed formula's division by it is exact, and the factor is exactly
+        // 1: from there on the results are those of the composed formula bit for bit.
+        InverseSqrtBiasCorrection2 = T.CreateTruncating(Math.Sqrt(s.BiasCorrection2)) == T.One ? T.One : T.CreateTruncating(1 / Math.Sqrt(s.BiasCorrection2));
+        Eps = T.CreateTruncating(s.Eps);
+        StepSize = T.CreateTruncating(-s.LearningRate / s.BiasCorrection1);
+        UseL2 = s.WeightDecay != 0 && !s.Decoupled;
+        L2 = T.CreateTruncating(s.WeightDecay);
+        // Exactly 1 unless the decay is decoupled (AdamW): p·1 is p, bit for bit, NaN and ±0 included.
+        Decay = s.Decoupled ? T.CreateTruncating(1 - s.LearningRate * s.WeightDecay) : T.One;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref T p, T g, ref T m, ref T v)
     {
-        if (_useDecay) p *= _decay;
-        else if (_useL2) g += p * _l2;
-        m = g * _oneMinusBeta1 + m * _beta1;
-        v = g * g * _oneMinusBeta2 + v * _beta2;
-        T root = T.Sqrt(v);
-        if (!_unitCorrection2) root *= _inverseSqrtBiasCorrection2;
-        p = m / (root + _eps) * _stepSize + p;
+        p *= Decay;
+        if (UseL2) g += p * L2;
+        m = g * OneMinusBeta1 + m * Beta1;
+        v = g * g * OneMinusBeta2 + v * Beta2;
+        p = m / (T.Sqrt(v) * InverseSqrtBiasCorrection2 + Eps) * StepSize + p;
+    }
+}
+
+/// <summary><see cref="AdamOperator{T}"/> on Vector128: the same operations in the same order, the constants broadcast once.</summary>
+internal readonly struct AdamVectors128<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Vector128<T> _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _inverseSqrtBiasCorrection2, _eps, _stepSize, _l2, _decay;
+    private readonly bool _useL2;
+
+    public AdamVectors128(in AdamOperator<T> s)
+    {
+        (_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2) = (Vector128.Create(s.Beta1), Vector128.Create(s.OneMinusBeta1), Vector128.Create(s.Beta2), Vector128.Create(s.OneMinusBeta2));
+        (_inverseSqrtBiasCorrection2, _eps, _stepSize) = (Vector128.Create(s.InverseSqrtBiasCorrection2), Vector128.Create(s.Eps), Vector128.Create(s.StepSize));
+        (_l2, _decay, _useL2) = (Vector128.Create(s.L2), Vector128.Create(s.Decay), s.UseL2);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref Vector128<T> p, Vector128<T> g, ref Vector128<T> m, ref Vector128<T> v)
     {
-        if (_useDecay) p *= _decay;
-        else if (_useL2) g += p * _l2;
+        p *= _decay;
+        if (_useL2) g += p * _l2;
         m = g * _oneMinusBeta1 + m * _beta1;
         v = g * g * _oneMinusBeta2 + v * _beta2;
-        Vector128<T> root = Vector128.Sqrt(v);
-        if (!_unitCorrection2) root *= _inverseSqrtBiasCorrection2;
-        p = m / (root + Vector128.Create(_eps)) * _stepSize + p;
+        p = m / (Vector128.Sqrt(v) * _inverseSqrtBiasCorrection2 + _eps) * _stepSize + p;
+    }
+}
+
+/// <summary><see cref="AdamOperator{T}"/> on Vector256: the same operations in the same order, the constants broadcast once.</summary>
+internal readonly struct AdamVectors256<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Vector256<T> _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _inverseSqrtBiasCorrection2, _eps, _stepSize, _l2, _decay;
+    private readonly bool _useL2;
+
+    public AdamVectors256(in AdamOperator<T> s)
+    {
+        (_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2) = (Vector256.Create(s.Beta1), Vector256.Create(s.OneMinusBeta1), Vector256.Create(s.Beta2), Vector256.Create(s.OneMinusBeta2));
+        (_inverseSqrtBiasCorrection2, _eps, _stepSize) = (Vector256.Create(s.InverseSqrtBiasCorrection2), Vector256.Create(s.Eps), Vector256.Create(s.StepSize));
+        (_l2, _decay, _useL2) = (Vector256.Create(s.L2), Vector256.Create(s.Decay), s.UseL2);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref Vector256<T> p, Vector256<T> g, ref Vector256<T> m, ref Vector256<T> v)
     {
-        if (_useDecay) p *= _decay;
-        else if (_useL2) g += p * _l2;
+        p *= _decay;
+        if (_useL2) g += p * _l2;
         m = g * _oneMinusBeta1 + m * _beta1;
         v = g * g * _oneMinusBeta2 + v * _beta2;
-        Vector256<T> root = Vector256.Sqrt(v);
-        if (!_unitCorrection2) root *= _inverseSqrtBiasCorrection2;
-        p = m / (root + Vector256.Create(_eps)) * _stepSize + p;
+        p = m / (Vector256.Sqrt(v) * _inverseSqrtBiasCorrection2 + _eps) * _stepSize + p;
+    }
+}
+
+/// <summary><see cref="AdamOperator{T}"/> on Vector512: the same operations in the same order, the constants broadcast once.</summary>
+internal readonly struct AdamVectors512<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Vector512<T> _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _inverseSqrtBiasCorrection2, _eps, _stepSize, _l2, _decay;
+    private readonly bool _useL2;
+
+    public AdamVectors512(in AdamOperator<T> s)
+    {
+        (_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2) = (Vector512.Create(s.Beta1), Vector512.Create(s.OneMinusBeta1), Vector512.Create(s.Beta2), Vector512.Create(s.OneMinusBeta2));
+        (_inverseSqrtBiasCorrection2, _eps, _stepSize) = (Vector512.Create(s.InverseSqrtBiasCorrection2), Vector512.Create(s.Eps), Vector512.Create(s.StepSize));
+        (_l2, _decay, _useL2) = (Vector512.Create(s.L2), Vector512.Create(s.Decay), s.UseL2);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(ref Vector512<T> p, Vector512<T> g, ref Vector512<T> m, ref Vector512<T> v)
     {
-        if (_useDecay) p *= _decay;
-        else if (_useL2) g += p * _l2;
+        p *= _decay;
+        if (_useL2) g += p * _l2;
         m = g * _oneMinusBeta1 + m * _beta1;
         v = g * g * _oneMinusBeta2 + v * _beta2;
-        Vector512<T> root = Vector512.Sqrt(v);
-        if (!_unitCorrection2) root *= _inverseSqrtBiasCorrection2;
-        p = m / (root + Vector512.Create(_eps)) * _stepSize + p;
+        p = m / (Vector512.Sqrt(v) * _inverseSqrtBiasCorrection2 + _eps) * _stepSize + p;
     }
 }
