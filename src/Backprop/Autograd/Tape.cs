@@ -11,8 +11,9 @@ namespace Backprop;
 /// <para><b>Lifetime.</b> The garbage collector decides, at the granularity of chunks: a
 /// <see cref="Value"/> handle refers to its chunk, and a chunk refers to every chunk its nodes
 /// read from (<see cref="TapeChunk"/>). A chunk nobody can reach any more is unreachable for the
-/// GC too, and its finalizer hands its block of nodes to <see cref="TapeBlockPool"/>, shared by
-/// all threads, which gives it to the next chunk that needs one. The blocks are native memory
+/// GC too: the collection clears its weak handle, and its block of nodes goes to
+/// <see cref="TapeBlockPool"/> (<see cref="TapeChunkLifetimes"/>), shared by all threads, which
+/// gives it to the next chunk that needs one. The blocks are native memory
 /// (<see cref="TapeMemory"/>): the collector never copies them
 /// from generation to generation, and has no references to scan in them.</para>
 /// <para>Because reachability is per chunk, a chunk shared by two graphs keeps both alive: the

@@ -4,8 +4,8 @@ namespace Backprop;
 
 /// <summary>
 /// Spare node blocks (native memory, <see cref="TapeMemory"/>) for <see cref="TapeChunk"/>s,
-/// shared by all threads: the blocks of chunks the garbage collector found unreachable (their
-/// finalizers return them), kept for the next chunks instead of faulting in fresh memory. At
+/// shared by all threads: the blocks of chunks the garbage collector found unreachable
+/// (<see cref="TapeChunkLifetimes"/> returns them), kept for the next chunks instead of faulting in fresh memory. At
 /// most <see cref="MaxFull"/> full-size blocks (24 MB) and <see cref="MaxSmall"/> of each smaller
 /// size are kept in memory; the pages of the rest go back to the OS (<see cref="TapeMemory.Release"/>)
 /// and the blocks wait, empty, for reuse.
@@ -52,13 +52,14 @@ internal static unsafe class TapeBlockPool
     /// each on the project's VM, 0.2 ms per 48-page block; more than the nodes' own work). So
     /// when no full-size block is spare and <see cref="RentsBeforeCollection"/> (6 MB) have
     /// been rented since the last collection, this starts one (generation 1: chunks that
-    /// outlived one collection are found dead too) and waits for the dead chunks'
-    /// finalizers, which give their blocks back. When nothing came back since the last such collection (one
+    /// outlived one collection are found dead too) and takes the dead chunks' blocks back at
+    /// once (<see cref="TapeChunkLifetimes.Sweep"/>). When nothing came back since the last such collection (one
     /// graph that keeps growing, as the million-step chain), the wait doubles, up to
     /// <see cref="MaxRentsBeforeCollection"/>; it drops back once blocks come back again.
     /// </remarks>
     public static TapeNode* Rent(int capacity)
     {
+        TapeChunkLifetimes.SweepIfCollected();
         Stack<nint> spare = Spare[SizeClass(capacity)];
         lock (spare)
         {
@@ -79,11 +80,9 @@ internal static unsafe class TapeBlockPool
                 : RentsBeforeCollection);
             Volatile.Write(ref s_returnsAtCollection, returns);
             GC.Collect(1, GCCollectionMode.Forced, blocking: true);
-            // Dead chunks give their blocks back from their finalizers: wait for those to run,
-            // so that what the collection found comes back now, not whenever the finalizer
-            // thread gets a core (on a busy machine, steps later: each step then allocated its
-            // blocks afresh).
-            GC.WaitForPendingFinalizers();
+            // The collection cleared the weak handles of the chunks it found dead: take their
+            // blocks now, on this thread (no wait for the finalizer thread).
+            TapeChunkLifetimes.Sweep();
             lock (spare)
             {
                 if (spare.TryPop(out nint nodes)) return (TapeNode*)nodes;

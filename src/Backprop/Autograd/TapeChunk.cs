@@ -73,6 +73,7 @@ internal sealed unsafe class TapeChunk
         _deps = new TapeChunk[4];
         _deps[0] = this;
         _depCount = 1;
+        TapeChunkLifetimes.Track(this);
     }
 
     /// <summary>A chunk with no room, that a sealed <see cref="Tape"/> points at so that it holds no graph alive.</summary>
@@ -81,14 +82,7 @@ internal sealed unsafe class TapeChunk
         Nodes = null;
         _deps = [this];
         _depCount = 1;
-        GC.SuppressFinalize(this);
     }
-
-    /// <summary>
-    /// The chunk is unreachable: no handle and no later chunk can read its nodes again, so its
-    /// block goes back to the pool for the next chunk (runs on the finalizer thread).
-    /// </summary>
-    ~TapeChunk() => TapeBlockPool.Return(Nodes, Capacity);
 
     /// <summary>The full chunk a sealed tape points at.</summary>
     public static TapeChunk Full { get; } = new();

@@ -1,0 +1,103 @@
+using System.Runtime.InteropServices;
+
+namespace Backprop;
+
+/// <summary>
+/// Finds the <see cref="TapeChunk"/>s the garbage collector has found unreachable and hands
+/// their node blocks to <see cref="TapeBlockPool"/>: each live chunk is tracked by a short weak
+/// handle, which the collector clears during the collection that finds the chunk dead; after
+/// each collection the handles are swept, by the next <see cref="TapeBlockPool.Rent"/> or, if
+/// no chunk is made, on the finalizer thread.
+/// </summary>
+/// <remarks>
+/// <para>Until the eighth session a chunk's finalizer returned its block. Finalizers run on
+/// the finalizer thread, after the collection: a pool that wanted the blocks back at once had
+/// to wait for that thread (<c>GC.WaitForPendingFinalizers</c>), and on the shared 2-core VM
+/// that wait made the demo steps that started a collection 3-13 ms instead of 1.5
+/// (docs/performance.md). A weak handle is cleared by the collection itself, so the thread that
+/// started it can take the blocks at once. It also spares the collector the finalization of
+/// each dead chunk (a finalizable object is kept alive, with all it refers to, for one more
+/// collection).</para>
+/// <para>A chunk's block is only read through the chunk (handles and input codes hold the
+/// chunk), so once the weak handle is clear nothing can read the block any more. A finalizer
+/// of the user's that reads a <see cref="Value"/> it holds is the exception, as it was with the
+/// chunk's own finalizer (finalization order is undefined).</para>
+/// </remarks>
+internal static unsafe class TapeChunkLifetimes
+{
+    private readonly record struct Tracked(GCHandle Chunk, nint Nodes, int Capacity);
+
+    private static readonly Lock s_lock = new();
+    private static readonly List<Tracked> s_live = [];
+    private static int s_sweptAt = -1; // GC.CollectionCount(0) when last swept
+    private static bool s_sentinel; // whether a sentinel waits for the next collection
+
+    /// <summary>Tracks <paramref name="chunk"/>: once the collector finds it unreachable, its block goes back to the pool.</summary>
+    public static void Track(TapeChunk chunk)
+    {
+        var handle = GCHandle.Alloc(chunk, GCHandleType.Weak);
+        lock (s_lock)
+        {
+            s_live.Add(new Tracked(handle, (nint)chunk.Nodes, chunk.Capacity));
+            if (!s_sentinel)
+            {
+                s_sentinel = true;
+                _ = new Sentinel();
+            }
+        }
+    }
+
+    /// <summary>Whether a live chunk records into <paramref name="nodes"/> (for tests).</summary>
+    internal static bool Tracks(TapeNode* nodes)
+    {
+        lock (s_lock) return s_live.Exists(t => t.Nodes == (nint)nodes);
+    }
+
+    /// <summary>Sweeps if a collection happened since the last sweep (cheap when none did).</summary>
+    public static void SweepIfCollected()
+    {
+        if (GC.CollectionCount(0) != Volatile.Read(ref s_sweptAt)) Sweep();
+    }
+
+    /// <summary>Returns the blocks of every tracked chunk the collector has found unreachable to the pool.</summary>
+    public static void Sweep()
+    {
+        lock (s_lock)
+        {
+            s_sweptAt = GC.CollectionCount(0);
+            int kept = 0;
+            for (int i = 0; i < s_live.Count; i++)
+            {
+                Tracked t = s_live[i];
+                if (t.Chunk.Target is null)
+                {
+                    t.Chunk.Free();
+                    TapeBlockPool.Return((TapeNode*)t.Nodes, t.Capacity);
+                }
+                else
+                {
+                    s_live[kept++] = t;
+                }
+            }
+            s_live.RemoveRange(kept, s_live.Count - kept);
+        }
+    }
+
+    /// <summary>
+    /// Unreachable from birth: the next collection finalizes it, and its finalizer sweeps (so
+    /// that blocks come back, and pages beyond the pool's share go back to the OS, even when no
+    /// thread makes chunks any more) and, while chunks are tracked, makes the next sentinel.
+    /// </summary>
+    private sealed class Sentinel
+    {
+        ~Sentinel()
+        {
+            Sweep();
+            lock (s_lock)
+            {
+                s_sentinel = s_live.Count > 0 && !Environment.HasShutdownStarted;
+                if (s_sentinel) _ = new Sentinel();
+            }
+        }
+    }
+}
