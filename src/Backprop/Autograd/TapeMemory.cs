@@ -11,8 +11,8 @@ namespace Backprop;
 /// <remarks>
 /// <para>Why native memory: the collector never sees the nodes, so a large graph neither grows
 /// the pinned-object heap (whose growth set off gen-2 collections: three for the million-step
-/// chain) nor counts toward its budgets; the memory holds no references, and a chunk's
-/// finalizer returns its block (<see cref="TapeChunk"/>). Elsewhere than Linux blocks beyond
+/// chain) nor counts toward its budgets; the memory holds no references, and a dead chunk's
+/// block goes back to the pool (<see cref="TapeChunkLifetimes"/>). Elsewhere than Linux blocks beyond
 /// the pool's 24 MB stay resident for reuse.</para>
 /// <para>The slabs are <em>not</em> advised for transparent huge pages: on the project's VM the
 /// chain's first run faulted 8,000 pages instead of 26,000 with them but took 182–270 ms
@@ -25,7 +25,7 @@ internal static unsafe partial class TapeMemory
     public const int SlabBytes = 16 << 20;
 
     /// <summary>Blocks are whole pages, so that one can be given back on its own.</summary>
-    private const int PageBytes = 4096;
+    public const int PageBytes = 4096;
 
     private const int MadviseDontNeed = 4;
 
@@ -45,12 +45,20 @@ internal static unsafe partial class TapeMemory
         {
             if (s_end - s_next < bytes)
             {
-                var slab = (byte*)NativeMemory.AlignedAlloc(SlabBytes, PageBytes);
+                byte* slab = TapeSlabToucher.TryTake();
+                if (slab == null)
+                {
+                    slab = (byte*)NativeMemory.AlignedAlloc(SlabBytes, PageBytes);
+                    // Fresh: have the pages beyond this block faulted in on another thread.
+                    TapeSlabToucher.Populate(slab + bytes, slab + SlabBytes);
+                }
                 s_next = slab;
                 s_end = slab + SlabBytes;
             }
             byte* block = s_next;
             s_next += bytes;
+            // Half the slab is carved: have the next one ready before it is needed.
+            if (s_end - s_next < SlabBytes / 2) TapeSlabToucher.Prepare();
             return (TapeNode*)block;
         }
     }
