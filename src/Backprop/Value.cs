@@ -60,7 +60,7 @@ public sealed unsafe class Value : IEquatable<Value>
     }
 
     /// <summary>The number this node holds. Settable, so an optimizer can update parameters.</summary>
-    // The nodes are native memory that the chunk's finalizer hands back: the handle (and so its
+    // The nodes are native memory handed back once the collector finds the chunk dead: the handle (and so its
     // chunk) must stay alive until the node has been read or written, even when this is the
     // handle's last use (GC.KeepAlive costs no instruction).
     public double Data
