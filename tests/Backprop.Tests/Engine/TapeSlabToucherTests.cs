@@ -25,7 +25,7 @@ public unsafe class TapeSlabToucherTests
             populate.Join();
             for (int i = 0; i < count; i++)
                 if (memory[i] != i * 7 + 1) Assert.Fail($"word {i} is {memory[i]}, written {i * 7 + 1}");
-            if (populated) Assert.Equal(bytes / 4096, ResidentPages((byte*)memory, bytes / 4096));
+            if (populated) Assert.Equal(bytes / 4096, TapeMemoryTests.ResidentPages((byte*)memory, bytes / 4096));
         }
         finally
         {
@@ -42,7 +42,7 @@ public unsafe class TapeSlabToucherTests
         try
         {
             if (!TapeSlabToucher.PopulateWrite(memory, memory + pages * 4096)) return; // a kernel before 5.14
-            Assert.Equal(pages, ResidentPages(memory, pages));
+            Assert.Equal(pages, TapeMemoryTests.ResidentPages(memory, pages));
         }
         finally
         {
@@ -78,15 +78,4 @@ public unsafe class TapeSlabToucherTests
         Assert.Equal(grad, input.Grad);
         Assert.Equal(1.0, x.Grad);
     }
-
-    /// <summary>How many of the <paramref name="pages"/> pages from <paramref name="start"/> are resident (mincore).</summary>
-    private static int ResidentPages(byte* start, int pages)
-    {
-        var resident = new byte[pages];
-        fixed (byte* vector = resident) Assert.Equal(0, Mincore(start, (nuint)pages * 4096, vector));
-        return resident.Count(r => (r & 1) != 0);
-    }
-
-    [DllImport("libc", EntryPoint = "mincore")]
-    private static extern int Mincore(void* address, nuint length, byte* vector);
 }
