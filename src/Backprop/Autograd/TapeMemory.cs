@@ -32,6 +32,7 @@ internal static unsafe partial class TapeMemory
     private static readonly Lock s_lock = new();
     private static byte* s_next;
     private static byte* s_end;
+    private static byte* s_populated; // the end of the pages asked to be populated in the current slab
     private static bool s_advise = OperatingSystem.IsLinux();
 
     /// <summary>Bytes of the block that holds <paramref name="capacity"/> nodes (whole pages).</summary>
@@ -45,20 +46,19 @@ internal static unsafe partial class TapeMemory
         {
             if (s_end - s_next < bytes)
             {
-                byte* slab = TapeSlabToucher.TryTake();
-                if (slab == null)
-                {
-                    slab = (byte*)NativeMemory.AlignedAlloc(SlabBytes, PageBytes);
-                    // Fresh: have the pages beyond this block faulted in on another thread.
-                    TapeSlabToucher.Populate(slab + bytes, slab + SlabBytes);
-                }
-                s_next = slab;
+                var slab = (byte*)NativeMemory.AlignedAlloc(SlabBytes, PageBytes);
+                s_next = s_populated = slab;
                 s_end = slab + SlabBytes;
             }
             byte* block = s_next;
             s_next += bytes;
-            // Half the slab is carved: have the next one ready before it is needed.
-            if (s_end - s_next < SlabBytes / 2) TapeSlabToucher.Prepare();
+            // Keep the pages up to a window ahead faulted in on another thread (TapeSlabToucher).
+            if (s_populated - s_next < TapeSlabToucher.Window / 2 && s_populated < s_end)
+            {
+                byte* from = s_populated > s_next ? s_populated : s_next;
+                s_populated = s_end - s_next > TapeSlabToucher.Window ? s_next + TapeSlabToucher.Window : s_end;
+                TapeSlabToucher.Populate(from, s_populated);
+            }
             return (TapeNode*)block;
         }
     }

@@ -1,12 +1,13 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
 namespace Backprop;
 
 /// <summary>
-/// Faults in the pages of <see cref="TapeMemory"/>'s slabs on a background thread, ahead of the
-/// thread that records nodes into them: the rest of a slab just started, then the next slab,
-/// prepared before it is needed. The page faults of fresh memory are the largest part of a large
-/// graph's first recording on the project's VM; this lets them happen on another core.
+/// Faults in the pages of <see cref="TapeMemory"/>'s slabs on a background thread, a few
+/// megabytes ahead of the blocks the recording thread carves from them. The page faults of fresh
+/// memory are the largest part of a large graph's first recording on the project's VM; this lets
+/// them happen on another core.
 /// </summary>
 /// <remarks>
 /// <para>This moves work, it does not remove it: the process spends as much CPU time on the
@@ -14,55 +15,37 @@ namespace Backprop;
 /// (docs/performance.md, eighth session). The pages are populated with
 /// <c>madvise(MADV_POPULATE_WRITE)</c> (Linux 5.14 and later), which maps them writable without
 /// writing to them, so it may run while the recording thread writes nodes into the same slab;
-/// where that fails, nothing is prepared and the recording thread faults its pages itself, as
-/// before.</para>
-/// <para>At most one prepared slab waits (16 MB, resident): a process that has started a slab
-/// holds one more. A slab is prepared once the current one is half carved, so a process whose
-/// graphs fit in the blocks it already has never asks for one. If the recording thread needs a
-/// slab before the prepared one is ready, it allocates its own and does not wait.</para>
+/// where that fails, the toucher stops for good and the recording thread faults its pages
+/// itself, as before.</para>
+/// <para>At most <see cref="Window"/> beyond the last block carved is populated, so a process
+/// holds at most that much resident memory it has not used yet. If the recording thread
+/// overtakes the toucher it faults those pages itself and never waits.</para>
 /// </remarks>
 internal static unsafe partial class TapeSlabToucher
 {
+    /// <summary>How far ahead of the carved blocks pages are populated.</summary>
+    public const int Window = 4 << 20;
+
     private const int MadvisePopulateWrite = 23;
 
     private static readonly bool s_enabled =
         OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("BACKPROP_TAPE_TOUCHER") != "0";
-    private static nint s_ready;           // a prepared slab, or 0
-    private static nint s_populateStart;   // the rest of a slab just started, to populate, or 0
-    private static nint s_populateEnd;
-    private static int s_prepareRequested; // 1 while a slab is to be prepared
-    private static readonly SemaphoreSlim s_wake = new(0);
-    private static readonly Lock s_lock = new();
-    private static Thread? s_thread;
     private static bool s_works = true;
+    private static readonly ConcurrentQueue<(nint Start, nint End)> s_ranges = new();
+    private static readonly SemaphoreSlim s_wake = new(0);
+    private static readonly Lock s_start = new();
+    private static Thread? s_thread;
 
-    /// <summary>The prepared slab of <see cref="TapeMemory.SlabBytes"/>, or null if none is ready.</summary>
-    public static byte* TryTake() => (byte*)Interlocked.Exchange(ref s_ready, 0);
+    /// <summary>Whether ranges are populated ahead (Linux, a kernel that can, not switched off).</summary>
+    public static bool Enabled => s_enabled && s_works;
 
-    /// <summary>Asks for the pages from <paramref name="start"/> to <paramref name="end"/> (a slab just started, not yet written there) to be faulted in.</summary>
+    /// <summary>Asks for the pages from <paramref name="start"/> to <paramref name="end"/> (not yet carved) to be faulted in on the background thread.</summary>
     public static void Populate(byte* start, byte* end)
     {
-        if (!s_enabled || !s_works) return;
-        lock (s_lock)
-        {
-            s_populateStart = (nint)start;
-            s_populateEnd = (nint)end;
-        }
-        Wake();
-    }
-
-    /// <summary>Asks for a slab to be prepared, unless one is ready or under way.</summary>
-    public static void Prepare()
-    {
-        if (!s_enabled || !s_works || Volatile.Read(ref s_ready) != 0 || Interlocked.Exchange(ref s_prepareRequested, 1) == 1) return;
-        Wake();
-    }
-
-    private static void Wake()
-    {
+        if (!Enabled || start >= end) return;
         if (s_thread is null)
         {
-            lock (s_lock)
+            lock (s_start)
             {
                 if (s_thread is null)
                 {
@@ -71,6 +54,7 @@ internal static unsafe partial class TapeSlabToucher
                 }
             }
         }
+        s_ranges.Enqueue(((nint)start, (nint)end));
         s_wake.Release();
     }
 
@@ -79,23 +63,9 @@ internal static unsafe partial class TapeSlabToucher
         while (true)
         {
             s_wake.Wait();
-            nint start, end;
-            lock (s_lock)
+            while (s_ranges.TryDequeue(out (nint Start, nint End) range))
             {
-                (start, end) = (s_populateStart, s_populateEnd);
-                s_populateStart = s_populateEnd = 0;
-            }
-            if (start != 0 && !PopulateWrite((byte*)start, (byte*)end)) return;
-            if (Volatile.Read(ref s_prepareRequested) == 1 && Volatile.Read(ref s_ready) == 0)
-            {
-                var slab = (byte*)NativeMemory.AlignedAlloc(TapeMemory.SlabBytes, TapeMemory.PageBytes);
-                if (!PopulateWrite(slab, slab + TapeMemory.SlabBytes))
-                {
-                    NativeMemory.AlignedFree(slab);
-                    return;
-                }
-                Volatile.Write(ref s_ready, (nint)slab);
-                Volatile.Write(ref s_prepareRequested, 0);
+                if (!PopulateWrite((byte*)range.Start, (byte*)range.End)) return;
             }
         }
     }

@@ -4,8 +4,8 @@ namespace Backprop.Tests.Engine;
 
 /// <summary>
 /// The thread that faults in the tape's slabs ahead of the recording thread
-/// (<see cref="TapeSlabToucher"/>): it must never change what is written, and what it prepares
-/// must be resident and usable.
+/// (<see cref="TapeSlabToucher"/>): it must never change what is written, and what it
+/// populates must be resident and usable.
 /// </summary>
 public unsafe class TapeSlabToucherTests
 {
@@ -53,9 +53,9 @@ public unsafe class TapeSlabToucherTests
     [Fact]
     public void AGraphLargerThanASlabHasTheNumbersOfPlainArithmetic()
     {
-        // 400,000 steps: 1.2 million nodes, 29 MB of blocks, so slabs prepared by the toucher
-        // are recorded into. Every node's number and the gradient must be those of the same
-        // arithmetic in plain doubles, bit for bit.
+        // 400,000 steps: 1.2 million nodes, 29 MB of blocks, most of them in pages the toucher
+        // populated while nodes were written nearby. Every node's number and the gradient must
+        // be those of the same arithmetic in plain doubles, bit for bit.
         const int steps = 400_000;
         var input = new Value(1.0);
         Value x = input;
