@@ -14,6 +14,8 @@ namespace Backprop;
 /// chain) nor counts toward its budgets; the memory holds no references, and a dead chunk's
 /// block goes back to the pool (<see cref="TapeChunkLifetimes"/>). Elsewhere than Linux blocks beyond
 /// the pool's 24 MB stay resident for reuse.</para>
+/// <para>Pages up to <see cref="TapeSlabToucher.Window"/> beyond the last block carved are faulted
+/// in ahead by <see cref="TapeSlabToucher"/>'s thread, off the recording thread.</para>
 /// <para>The slabs are <em>not</em> advised for transparent huge pages: on the project's VM the
 /// chain's first run faulted 8,000 pages instead of 26,000 with them but took 182–270 ms
 /// against 182–197 ms without (docs/performance.md): a fresh process's huge pages come from
