@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
 namespace Backprop;
@@ -27,44 +28,54 @@ internal static unsafe class TapeChunkLifetimes
 {
     private readonly record struct Tracked(GCHandle Chunk, nint Nodes, int Capacity);
 
+    // Chunks tracked since the last sweep: added without a lock, so that a sweep on the
+    // finalizer thread never makes the recording thread wait (with a lock here, the chain's
+    // recording waited 20-40 ms for it: docs/performance.md, eighth session).
+    private static readonly ConcurrentQueue<Tracked> s_new = new();
     private static readonly Lock s_lock = new();
-    private static readonly List<Tracked> s_live = [];
+    private static readonly List<Tracked> s_live = []; // under s_lock
     private static int s_sweptAt = -1; // GC.CollectionCount(0) when last swept
-    private static bool s_sentinel; // whether a sentinel waits for the next collection
+    private static int s_sentinel;     // 1 while a sentinel waits for the next collection
 
     /// <summary>Tracks <paramref name="chunk"/>: once the collector finds it unreachable, its block goes back to the pool.</summary>
     public static void Track(TapeChunk chunk)
     {
-        var handle = GCHandle.Alloc(chunk, GCHandleType.Weak);
-        lock (s_lock)
-        {
-            s_live.Add(new Tracked(handle, (nint)chunk.Nodes, chunk.Capacity));
-            if (!s_sentinel)
-            {
-                s_sentinel = true;
-                _ = new Sentinel();
-            }
-        }
+        s_new.Enqueue(new Tracked(GCHandle.Alloc(chunk, GCHandleType.Weak), (nint)chunk.Nodes, chunk.Capacity));
+        if (Volatile.Read(ref s_sentinel) == 0 && Interlocked.Exchange(ref s_sentinel, 1) == 0) _ = new Sentinel();
     }
 
     /// <summary>Whether a live chunk records into <paramref name="nodes"/> (for tests).</summary>
     internal static bool Tracks(TapeNode* nodes)
     {
-        lock (s_lock) return s_live.Exists(t => t.Nodes == (nint)nodes);
-    }
-
-    /// <summary>Sweeps if a collection happened since the last sweep (cheap when none did).</summary>
-    public static void SweepIfCollected()
-    {
-        if (GC.CollectionCount(0) != Volatile.Read(ref s_sweptAt)) Sweep();
-    }
-
-    /// <summary>Returns the blocks of every tracked chunk the collector has found unreachable to the pool.</summary>
-    public static void Sweep()
-    {
         lock (s_lock)
         {
+            Drain();
+            return s_live.Exists(t => t.Nodes == (nint)nodes);
+        }
+    }
+
+    /// <summary>Sweeps if a collection happened since the last sweep and no other thread is sweeping (cheap when none did).</summary>
+    public static void SweepIfCollected()
+    {
+        if (GC.CollectionCount(0) != Volatile.Read(ref s_sweptAt)) Sweep(wait: false);
+    }
+
+    /// <summary>
+    /// Returns the blocks of every tracked chunk the collector has found unreachable to the pool;
+    /// if another thread is sweeping, waits for it when <paramref name="wait"/>, else leaves the
+    /// sweep to it.
+    /// </summary>
+    public static void Sweep(bool wait = true)
+    {
+        if (!s_lock.TryEnter())
+        {
+            if (!wait) return;
+            s_lock.Enter();
+        }
+        try
+        {
             s_sweptAt = GC.CollectionCount(0);
+            Drain();
             int kept = 0;
             for (int i = 0; i < s_live.Count; i++)
             {
@@ -81,6 +92,16 @@ internal static unsafe class TapeChunkLifetimes
             }
             s_live.RemoveRange(kept, s_live.Count - kept);
         }
+        finally
+        {
+            s_lock.Exit();
+        }
+    }
+
+    /// <summary>Moves the chunks tracked since the last sweep into the list (under the lock).</summary>
+    private static void Drain()
+    {
+        while (s_new.TryDequeue(out Tracked t)) s_live.Add(t);
     }
 
     /// <summary>
@@ -92,12 +113,12 @@ internal static unsafe class TapeChunkLifetimes
     {
         ~Sentinel()
         {
-            Sweep();
-            lock (s_lock)
-            {
-                s_sentinel = s_live.Count > 0 && !Environment.HasShutdownStarted;
-                if (s_sentinel) _ = new Sentinel();
-            }
+            Sweep(wait: false);
+            Volatile.Write(ref s_sentinel, 0);
+            bool more;
+            lock (s_lock) more = s_live.Count > 0 || !s_new.IsEmpty;
+            // Re-armed only if no Track did it since the flag was cleared.
+            if (more && !Environment.HasShutdownStarted && Interlocked.Exchange(ref s_sentinel, 1) == 0) _ = new Sentinel();
         }
     }
 }

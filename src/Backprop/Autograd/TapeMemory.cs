@@ -14,12 +14,14 @@ namespace Backprop;
 /// chain) nor counts toward its budgets; the memory holds no references, and a dead chunk's
 /// block goes back to the pool (<see cref="TapeChunkLifetimes"/>). Elsewhere than Linux blocks beyond
 /// the pool's 24 MB stay resident for reuse.</para>
-/// <para>Pages up to <see cref="TapeSlabToucher.Window"/> beyond the last block carved are faulted
-/// in ahead by <see cref="TapeSlabToucher"/>'s thread, off the recording thread.</para>
 /// <para>The slabs are <em>not</em> advised for transparent huge pages: on the project's VM the
 /// chain's first run faulted 8,000 pages instead of 26,000 with them but took 182–270 ms
 /// against 182–197 ms without (docs/performance.md): a fresh process's huge pages come from
 /// memory the VM's host has not backed yet, recycled 4 KB pages mostly from memory it has.</para>
+/// <para>Nor are they faulted in ahead by a background thread (<c>MADV_POPULATE_WRITE</c> a few
+/// megabytes beyond the carved blocks): the recording thread then faulted a fifth as many pages
+/// and spent a third less CPU time, but the chain's wall time did not fall, not even with the
+/// process at real-time priority (docs/performance.md, eighth session).</para>
 /// </remarks>
 internal static unsafe partial class TapeMemory
 {
@@ -27,14 +29,13 @@ internal static unsafe partial class TapeMemory
     public const int SlabBytes = 16 << 20;
 
     /// <summary>Blocks are whole pages, so that one can be given back on its own.</summary>
-    public const int PageBytes = 4096;
+    private const int PageBytes = 4096;
 
     private const int MadviseDontNeed = 4;
 
     private static readonly Lock s_lock = new();
     private static byte* s_next;
     private static byte* s_end;
-    private static byte* s_populated; // the end of the pages asked to be populated in the current slab
     private static bool s_advise = OperatingSystem.IsLinux();
 
     /// <summary>Bytes of the block that holds <paramref name="capacity"/> nodes (whole pages).</summary>
@@ -49,18 +50,11 @@ internal static unsafe partial class TapeMemory
             if (s_end - s_next < bytes)
             {
                 var slab = (byte*)NativeMemory.AlignedAlloc(SlabBytes, PageBytes);
-                s_next = s_populated = slab;
+                s_next = slab;
                 s_end = slab + SlabBytes;
             }
             byte* block = s_next;
             s_next += bytes;
-            // Keep the pages up to a window ahead faulted in on another thread (TapeSlabToucher).
-            if (s_populated - s_next < TapeSlabToucher.Window / 2 && s_populated < s_end)
-            {
-                byte* from = s_populated > s_next ? s_populated : s_next;
-                s_populated = s_end - s_next > TapeSlabToucher.Window ? s_next + TapeSlabToucher.Window : s_end;
-                TapeSlabToucher.Populate(from, s_populated);
-            }
             return (TapeNode*)block;
         }
     }

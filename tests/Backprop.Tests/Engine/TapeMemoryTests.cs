@@ -49,7 +49,7 @@ public unsafe class TapeMemoryTests
     }
 
     /// <summary>How many of the <paramref name="pages"/> pages from <paramref name="block"/> are resident (mincore).</summary>
-    internal static int ResidentPages(void* block, int pages)
+    private static int ResidentPages(TapeNode* block, int pages)
     {
         byte* resident = stackalloc byte[pages];
         Assert.Equal(0, Mincore(block, (nuint)pages * 4096, resident));
