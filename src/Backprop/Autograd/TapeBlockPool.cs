@@ -5,8 +5,8 @@ namespace Backprop;
 /// <summary>
 /// Spare node blocks (native memory, <see cref="TapeMemory"/>) for <see cref="TapeChunk"/>s,
 /// shared by all threads: the blocks of chunks the garbage collector found unreachable
-/// (<see cref="TapeChunkLifetimes"/> returns them), kept for the next chunks instead of faulting in fresh memory. At
-/// most <see cref="MaxFull"/> full-size blocks (24 MB) and <see cref="MaxSmall"/> of each smaller
+/// (<see cref="TapeChunkLifetimes"/> returns them), kept for the next chunks instead of
+/// faulting in fresh memory. At most <see cref="MaxFull"/> full-size blocks (24 MB) and <see cref="MaxSmall"/> of each smaller
 /// size are kept in memory; the pages of the rest go back to the OS (<see cref="TapeMemory.Release"/>)
 /// and the blocks wait, empty, for reuse.
 /// </summary>
@@ -53,8 +53,8 @@ internal static unsafe class TapeBlockPool
     /// when no full-size block is spare and <see cref="RentsBeforeCollection"/> (6 MB) have
     /// been rented since the last collection, this starts one (generation 1: chunks that
     /// outlived one collection are found dead too) and takes the dead chunks' blocks back at
-    /// once (<see cref="TapeChunkLifetimes.Sweep"/>). When nothing came back since the last such collection (one
-    /// graph that keeps growing, as the million-step chain), the wait doubles, up to
+    /// once (<see cref="TapeChunkLifetimes.Sweep"/>). When nothing came back since the last
+    /// such collection (one graph that keeps growing, as the million-step chain), the wait doubles, up to
     /// <see cref="MaxRentsBeforeCollection"/>; it drops back once blocks come back again.
     /// </remarks>
     public static TapeNode* Rent(int capacity)

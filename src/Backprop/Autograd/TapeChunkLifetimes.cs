@@ -13,9 +13,9 @@ namespace Backprop;
 /// <remarks>
 /// <para>Until the eighth session a chunk's finalizer returned its block. Finalizers run on
 /// the finalizer thread, after the collection: a pool that wanted the blocks back at once had
-/// to wait for that thread (<c>GC.WaitForPendingFinalizers</c>), and on the shared 2-core VM
-/// that wait made the demo steps that started a collection 3-13 ms instead of 1.5
-/// (docs/performance.md). A weak handle is cleared by the collection itself, so the thread that
+/// to wait for that thread (<c>GC.WaitForPendingFinalizers</c>), and on the busy 2-core VM
+/// the demo steps that started a collection took 5-10 ms (median) instead of 1.6-3.3 without
+/// the wait (docs/performance.md, eighth session). A weak handle is cleared by the collection itself, so the thread that
 /// started it can take the blocks at once. It also spares the collector the finalization of
 /// each dead chunk (a finalizable object is kept alive, with all it refers to, for one more
 /// collection).</para>
