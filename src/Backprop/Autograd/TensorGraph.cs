@@ -167,7 +167,7 @@ internal static class TensorGraph
             {
                 Tensor grad = tensor.PendingGrad!;
                 tensor.PendingGrad = null;
-                if (tensor.Hooks.Count > 0) grad = RunHooks(tensor, grad, pass);
+                if (tensor.HasGradHooks) grad = RunHooks(tensor, grad, pass);
 
                 if (wanted is not null)
                 {
@@ -185,7 +185,7 @@ internal static class TensorGraph
                     if (wanted is null)
                     {
                         AccumulateIntoLeaf(tensor, grad, createGraph, pass);
-                        if (tensor.AccumulateHooks.Count > 0) RunAccumulateHooks(tensor, pass);
+                        if (tensor.HasAccumulateHooks) RunAccumulateHooks(tensor, pass);
                     }
                     continue;
                 }

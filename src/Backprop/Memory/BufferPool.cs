@@ -58,15 +58,18 @@ public static class BufferPool
 
     /// <summary>
     /// An array of at least <paramref name="count"/> elements, not cleared, and whether it
-    /// belongs to the pool (to be given back with <see cref="Return"/>).
+    /// belongs to the pool (to be given back with <see cref="Return(Array)"/>).
     /// </summary>
-    internal static T[] Rent<T>(int count, out bool pooled) where T : unmanaged
+    internal static T[] Rent<T>(int count, out bool pooled) where T : unmanaged => Rent<T>(count, ThreadMemory.Current, out pooled);
+
+    /// <summary><see cref="Rent{T}(int, out bool)"/> with the calling thread's memory already at hand.</summary>
+    internal static T[] Rent<T>(int count, ThreadMemory thread, out bool pooled) where T : unmanaged
     {
         int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         if ((long)count * size < MinPooledBytes)
         {
             pooled = count > 0;
-            return pooled ? SmallArrays<T>.Rent(count) : GC.AllocateUninitializedArray<T>(0);
+            return pooled ? thread.Arrays<T>().Rent(count) : GC.AllocateUninitializedArray<T>(0);
         }
         pooled = true;
         int length = SizeClass(count);
@@ -84,15 +87,18 @@ public static class BufferPool
         return GC.AllocateUninitializedArray<T>(length);
     }
 
-    /// <summary>Takes back an array that <see cref="Rent{T}"/> handed out as pooled.</summary>
-    internal static void Return(Array array)
+    /// <summary>Takes back an array that <see cref="Rent{T}(int, out bool)"/> handed out as pooled.</summary>
+    internal static void Return(Array array) => Return(array, ThreadMemory.Current);
+
+    /// <summary><see cref="Return(Array)"/> with the calling thread's memory already at hand.</summary>
+    internal static void Return(Array array, ThreadMemory thread)
     {
         switch (array)
         {
-            case float[] f when f.Length <= SmallArrays<float>.MaxLength: SmallArrays<float>.Return(f); return;
-            case double[] d when d.Length <= SmallArrays<double>.MaxLength: SmallArrays<double>.Return(d); return;
-            case long[] l when l.Length <= SmallArrays<long>.MaxLength: SmallArrays<long>.Return(l); return;
-            case bool[] b when b.Length <= SmallArrays<bool>.MaxLength: SmallArrays<bool>.Return(b); return;
+            case float[] f when f.Length <= SmallArrays<float>.MaxLength: thread.Arrays<float>().Return(f); return;
+            case double[] d when d.Length <= SmallArrays<double>.MaxLength: thread.Arrays<double>().Return(d); return;
+            case long[] l when l.Length <= SmallArrays<long>.MaxLength: thread.Arrays<long>().Return(l); return;
+            case bool[] b when b.Length <= SmallArrays<bool>.MaxLength: thread.Arrays<bool>().Return(b); return;
         }
         long bytes = (long)array.Length * (array is float[] ? sizeof(float) : sizeof(double));
         lock (Gate)

@@ -19,12 +19,10 @@ namespace Backprop.Memory;
 /// </remarks>
 public sealed class TensorScope : IDisposable
 {
-    [ThreadStatic] private static TensorScope? _current;
-    // The lists of the last scopes disposed on this thread, cleared, for the next ones: a scope
-    // per training step (and one per backward pass inside it) would otherwise grow new lists
-    // (and their arrays) every step.
-    [ThreadStatic] private static List<Storage?>?[]? _spareLists;
-    private const int SpareLists = 4;
+    // The innermost scope, and the lists of the last scopes disposed on this thread, cleared,
+    // for the next ones, are in the thread's ThreadMemory: a scope per training step (and one
+    // per backward pass inside it) would otherwise grow new lists (and their arrays) every step.
+    internal const int SpareLists = 4;
 
     private readonly TensorScope? _outer;
     private readonly string _releasedBy;
@@ -33,16 +31,15 @@ public sealed class TensorScope : IDisposable
 
     internal TensorScope(string releasedBy)
     {
-        _outer = _current;
+        ThreadMemory thread = ThreadMemory.Current;
+        _outer = thread.Scope;
         _releasedBy = releasedBy;
-        _owned = TakeSpareList();
-        _current = this;
+        _owned = TakeSpareList(thread.SpareLists);
+        thread.Scope = this;
     }
 
-    private static List<Storage?> TakeSpareList()
+    private static List<Storage?> TakeSpareList(List<Storage?>?[] spares)
     {
-        List<Storage?>?[]? spares = _spareLists;
-        if (spares is null) return [];
         for (int i = 0; i < SpareLists; i++)
         {
             if (spares[i] is { } list)
@@ -54,9 +51,8 @@ public sealed class TensorScope : IDisposable
         return [];
     }
 
-    private static void KeepSpareList(List<Storage?> list)
+    private static void KeepSpareList(List<Storage?>?[] spares, List<Storage?> list)
     {
-        List<Storage?>?[] spares = _spareLists ??= new List<Storage?>?[SpareLists];
         for (int i = 0; i < SpareLists; i++)
         {
             if (spares[i] is null)
@@ -68,7 +64,7 @@ public sealed class TensorScope : IDisposable
     }
 
     /// <summary>The innermost scope open on this thread, or null.</summary>
-    internal static TensorScope? Current => _current;
+    internal static TensorScope? Current => ThreadMemory.Current.Scope;
 
     /// <summary>The scope this one is nested in, or null.</summary>
     internal TensorScope? Outer => _outer;
@@ -117,8 +113,9 @@ public sealed class TensorScope : IDisposable
     /// </summary>
     internal static CurrentScopeSwitch Switch(TensorScope? scope)
     {
-        var handle = new CurrentScopeSwitch(_current);
-        _current = scope;
+        ThreadMemory thread = ThreadMemory.Current;
+        var handle = new CurrentScopeSwitch(thread.Scope);
+        thread.Scope = scope;
         return handle;
     }
 
@@ -127,24 +124,25 @@ public sealed class TensorScope : IDisposable
     public void Dispose()
     {
         if (_disposed) return;
-        if (!ReferenceEquals(_current, this))
+        ThreadMemory thread = ThreadMemory.Current;
+        if (!ReferenceEquals(thread.Scope, this))
             throw new InvalidOperationException("TensorScope: scopes must be disposed innermost first, on the thread that opened them");
         _disposed = true;
-        _current = _outer;
+        thread.Scope = _outer;
         foreach (Storage? storage in _owned)
         {
             if (storage is null) continue;
             storage.Scope = null;
-            storage.Release(_releasedBy);
+            storage.Release(_releasedBy, thread);
         }
         _owned.Clear();
-        if (_owned.Capacity <= 1 << 16) KeepSpareList(_owned);
+        if (_owned.Capacity <= 1 << 16) KeepSpareList(thread.SpareLists, _owned);
     }
 
     /// <summary>Restores the scope that was current before <see cref="Switch"/>.</summary>
     internal readonly struct CurrentScopeSwitch(TensorScope? previous) : IDisposable
     {
         /// <summary>Restores the previous scope.</summary>
-        public void Dispose() => _current = previous;
+        public void Dispose() => ThreadMemory.Current.Scope = previous;
     }
 }

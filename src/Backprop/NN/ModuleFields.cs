@@ -29,28 +29,64 @@ internal static class ModuleFields
     /// </summary>
     public static void Read(Module owner, List<(string Name, Parameter Parameter)> parameters, List<(string Name, Module Module)> modules)
     {
+        var named = new NamedSink(owner, parameters, modules);
+        Visit(owner, ref named);
+    }
+
+    /// <summary>
+    /// The modules held by <paramref name="owner"/>'s fields, added to <paramref name="modules"/>
+    /// without names, in no promised order: for walks that only visit (switching training
+    /// mode), which building a dotted name per module made allocate several times over.
+    /// </summary>
+    public static void ReadModules(Module owner, List<Module> modules)
+    {
+        var sink = new ModuleSink(owner, modules);
+        Visit(owner, ref sink);
+    }
+
+    /// <summary>Where <see cref="Visit"/> puts what the fields hold: each value with its member and, in a list, its index (-1 for a single field).</summary>
+    private interface ISink
+    {
+        void Add(object value, Member member, int index);
+    }
+
+    private readonly struct NamedSink(Module owner, List<(string, Parameter)> parameters, List<(string, Module)> modules) : ISink
+    {
+        public void Add(object value, Member member, int index)
+        {
+            if (value is Parameter p) parameters.Add((NameOf(member, index), p));
+            else if (value is Module m && !ReferenceEquals(m, owner)) modules.Add((NameOf(member, index), m));
+        }
+
+        private static string NameOf(Member member, int index) => index < 0 ? member.Name : $"{member.Name}.{index}";
+    }
+
+    private readonly struct ModuleSink(Module owner, List<Module> modules) : ISink
+    {
+        public void Add(object value, Member member, int index)
+        {
+            if (value is Module m && !ReferenceEquals(m, owner)) modules.Add(m);
+        }
+    }
+
+    private static void Visit<TSink>(Module owner, ref TSink sink) where TSink : struct, ISink
+    {
         foreach (Member member in MembersOf(owner.GetType()))
         {
             object? value = member.Field.GetValue(owner);
             if (value is null) continue;
             if (!member.IsList)
             {
-                Add(value, member.Name, owner, parameters, modules);
+                sink.Add(value, member, -1);
                 continue;
             }
             int index = 0;
             foreach (object? item in (IEnumerable)value)
             {
-                if (item is not null) Add(item, $"{member.Name}.{index}", owner, parameters, modules);
+                if (item is not null) sink.Add(item, member, index);
                 index++;
             }
         }
-    }
-
-    private static void Add(object value, string name, Module owner, List<(string, Parameter)> parameters, List<(string, Module)> modules)
-    {
-        if (value is Parameter p) parameters.Add((name, p));
-        else if (value is Module m && !ReferenceEquals(m, owner)) modules.Add((name, m));
     }
 
     private static Member[] MembersOf(Type type) => s_members.GetOrAdd(type, static t =>

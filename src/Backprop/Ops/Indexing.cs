@@ -15,7 +15,9 @@ public partial class Tensor
     public Tensor IndexSelect(int dim, Tensor indices)
     {
         int d = ShapeMath.NormalizeDim("IndexSelect", dim, Rank);
-        long[] idx = CheckIndices("IndexSelect", indices, d);
+        // The indices read in place (no copy), and the rule built only when it is recorded: a
+        // playground step looks its targets up with one IndexSelect.
+        ReadOnlySpan<long> idx = CheckedIndices("IndexSelect", indices, d).Span<long>();
         var shape = (int[])_shape.Clone();
         shape[d] = idx.Length;
         Tensor source = StridedCopy.ToContiguous(this);
@@ -27,9 +29,12 @@ public partial class Tensor
             for (int k = 0; k < idx.Length; k++)
                 Array.Copy(source.StorageArray, source.Offset + (o * n + (int)idx[k]) * inner, result.StorageArray, (o * idx.Length + k) * inner, inner);
         }
-        result = TensorGraph.Record(result, "IndexSelect", [this], [indices], g => [ZerosLike(this).IndexAdd(d, indices, g)]);
+        if (TensorGraph.WillRecord(this)) result = RecordIndexSelect(result, d, indices);
         return TensorGraph.Tracing ? TensorGraph.Describe(result, "IndexSelect", [this], new IndexAttributes(d, indices)) : result;
     }
+
+    private Tensor RecordIndexSelect(Tensor result, int d, Tensor indices) =>
+        TensorGraph.Record(result, "IndexSelect", [this], [indices], g => [ZerosLike(this).IndexAdd(d, indices, g)]);
 
     /// <summary>
     /// This tensor plus <paramref name="source"/> added at <paramref name="indices"/> along
@@ -153,17 +158,20 @@ public partial class Tensor
         }
     }
 
-    private long[] CheckIndices(string op, Tensor indices, int dim)
+    private long[] CheckIndices(string op, Tensor indices, int dim) => CheckedIndices(op, indices, dim).ToArray<long>();
+
+    /// <summary><paramref name="indices"/> as a contiguous tensor (itself when it is one), each checked to be a position along <paramref name="dim"/>.</summary>
+    private Tensor CheckedIndices(string op, Tensor indices, int dim)
     {
         ArgumentNullException.ThrowIfNull(indices);
         if (indices.DType != DType.Int64) throw new ArgumentException($"{op}: indices must be an Int64 tensor, got {indices.DType}");
         if (indices.Rank > 1) throw new ArgumentException($"{op}: indices must be 1-D, got shape {ShapeMath.Format(indices._shape)}");
-        long[] idx = indices.ToArray<long>();
-        foreach (long v in idx)
+        Tensor contiguous = StridedCopy.ToContiguous(indices);
+        foreach (long v in contiguous.Span<long>())
         {
             if (v < 0 || v >= _shape[dim])
                 throw new IndexOutOfRangeException($"{op}: index {v} is out of range for dimension {dim} of size {_shape[dim]}");
         }
-        return idx;
+        return contiguous;
     }
 }

@@ -55,18 +55,18 @@ public partial class Tensor
     private Tensor LinearRows(Tensor weight, Tensor? bias)
     {
         int rows = _shape[0], inFeatures = _shape[1], outFeatures = weight._shape[0];
-        Tensor result = Uninitialized(DType, [rows, outFeatures]);
+        Tensor result = UninitializedMatrix(DType, rows, outFeatures);
         // Wᵀ read through W's own strides: element (p, j) of Wᵀ is W[j, p].
         if (DType == DType.Float32)
         {
-            MatMulKernel.Multiply(Storage<float>().AsSpan(_offset), _strides[0], _strides[1],
+            MatMulKernel.MultiplyIntoFresh<float>(Storage<float>().AsSpan(_offset), _strides[0], _strides[1],
                 weight.Storage<float>().AsSpan(weight._offset), weight._strides[1], weight._strides[0],
                 result.Storage<float>().AsSpan(0, rows * outFeatures), rows, outFeatures, inFeatures);
             if (bias is not null) BiasKernel.AddRows(result.Span<float>(), StridedCopy.ToContiguous(bias).Span<float>());
         }
         else
         {
-            MatMulKernel.Multiply(Storage<double>().AsSpan(_offset), _strides[0], _strides[1],
+            MatMulKernel.MultiplyIntoFresh<double>(Storage<double>().AsSpan(_offset), _strides[0], _strides[1],
                 weight.Storage<double>().AsSpan(weight._offset), weight._strides[1], weight._strides[0],
                 result.Storage<double>().AsSpan(0, rows * outFeatures), rows, outFeatures, inFeatures);
             if (bias is not null) BiasKernel.AddRows(result.Span<double>(), StridedCopy.ToContiguous(bias).Span<double>());
@@ -91,16 +91,16 @@ public partial class Tensor
         {
             // G·W: the same product as G·(Wᵀ)ᵀ through the composed form's transposed views.
             Tensor gx = UninitializedLike(input);
-            MatMulKernel.Multiply(g, outFeatures, 1, weight.Storage<T>().AsSpan(weight._offset), weight._strides[0], weight._strides[1],
-                gx.Span<T>(), rows, inFeatures, outFeatures, accumulate: false, maxThreads: 0, MatMulIsa.Auto);
+            MatMulKernel.MultiplyIntoFresh(g, outFeatures, 1, weight.Storage<T>().AsSpan(weight._offset), weight._strides[0], weight._strides[1],
+                gx.Span<T>(), rows, inFeatures, outFeatures);
             grads[0] = gx;
         }
         if (weight.RequiresGrad)
         {
             // Gᵀ·x, laid out as the weight is ([out, in], contiguous): never copied to be made so.
             Tensor gw = UninitializedLike(weight);
-            MatMulKernel.Multiply(g, 1, outFeatures, input.Storage<T>().AsSpan(input._offset), input._strides[0], input._strides[1],
-                gw.Span<T>(), outFeatures, inFeatures, rows, accumulate: false, maxThreads: 0, MatMulIsa.Auto);
+            MatMulKernel.MultiplyIntoFresh(g, 1, outFeatures, input.Storage<T>().AsSpan(input._offset), input._strides[0], input._strides[1],
+                gw.Span<T>(), outFeatures, inFeatures, rows);
             grads[1] = gw;
         }
         if (bias is not null && bias.RequiresGrad)

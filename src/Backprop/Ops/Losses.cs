@@ -65,21 +65,16 @@ public static class Losses
         DTypes.RequireFloat("MseLoss", input);
         Tensor x = StridedCopy.ToContiguous(input), t = StridedCopy.ToContiguous(target);
         Tensor result = input.DType == DType.Float32 ? SquaredError<float>(x, t, reduction) : SquaredError<double>(x, t, reduction);
-        int count = input.Count;
-        return TensorGraph.Record(result, "MseLoss", [input, target], [input, target], g =>
-        {
-            if (TensorGraph.RecordingDuringBackward == true)
-            {
-                // Differentiable ops, for gradients of gradients.
-                Tensor scale = reduction == Reduction.Mean ? g / count : g;
-                Tensor gi = scale * (input - target) * 2.0;
-                return [input.RequiresGrad ? gi : null, target.RequiresGrad ? gi.Neg() : null];
-            }
-            Tensor gx = input.DType == DType.Float32
-                ? SquaredErrorGradient<float>(x, t, StridedCopy.ToContiguous(g), reduction, count)
-                : SquaredErrorGradient<double>(x, t, StridedCopy.ToContiguous(g), reduction, count);
-            return [input.RequiresGrad ? gx : null, target.RequiresGrad ? gx.Neg() : null];
-        });
+        return TensorGraph.WillRecord(input, target) ? TensorGraph.Record(result, new MseLossGradFn(input, target, x, t, reduction)) : result;
+    }
+
+    /// <summary>The gradient of <see cref="MseLoss"/> with respect to its input, from the contiguous operands and the upstream gradient <paramref name="g"/> (nothing recorded).</summary>
+    internal static Tensor SquaredErrorGradient(Tensor x, Tensor t, Tensor g, Reduction reduction)
+    {
+        Tensor upstream = StridedCopy.ToContiguous(g);
+        return x.DType == DType.Float32
+            ? SquaredErrorGradient<float>(x, t, upstream, reduction, x.Count)
+            : SquaredErrorGradient<double>(x, t, upstream, reduction, x.Count);
     }
 
     private static Tensor SquaredError<T>(Tensor x, Tensor t, Reduction reduction) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
@@ -111,7 +106,7 @@ public static class Losses
 
     private static Tensor SquaredErrorGradient<T>(Tensor x, Tensor t, Tensor g, Reduction reduction, int count) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        Tensor gx = Tensor.Uninitialized(x.DType, (int[])x.ShapeArray.Clone());
+        Tensor gx = Tensor.UninitializedLike(x);
         if (reduction == Reduction.None)
         {
             SquaredErrorKernel.Gradient(x.Span<T>(), t.Span<T>(), g.Span<T>(), gx.Span<T>());

@@ -49,6 +49,9 @@ public class Adam : Optimizer
     private protected virtual bool DecoupledWeightDecay => false;
 
     /// <inheritdoc/>
+    private protected override bool UpdatesThroughKernels => true;
+
+    /// <inheritdoc/>
     protected override void Update(int index, Tensor parameter, Tensor gradient)
     {
         Tensor g = ContiguousGradient(parameter, gradient);

@@ -30,7 +30,20 @@ public abstract class Optimizer
                 throw new ArgumentException($"{GetType().Name}: parameter {i} is the same tensor as parameter {first[_parameters[i]]}", nameof(parameters));
         }
         LearningRate = learningRate;
+        // Only the library's own optimizers are known to update through kernels alone: a
+        // subclass elsewhere (of Adam, say) may override Update with tensor ops.
+        _skipsNoGrad = UpdatesThroughKernels && GetType().Assembly == typeof(Optimizer).Assembly;
     }
+
+    private readonly bool _skipsNoGrad;
+
+    /// <summary>
+    /// Whether <see cref="Update"/> writes the parameters and state through kernels on their
+    /// elements alone, recording nothing, so that <see cref="Step"/> need not open a
+    /// <see cref="Autograd.NoGrad"/> scope: entering and leaving one sets an AsyncLocal, which
+    /// allocates, and costs a tiny network's step (TF Playground's) a few percent.
+    /// </summary>
+    private protected virtual bool UpdatesThroughKernels => false;
 
     /// <summary>The parameters being optimised.</summary>
     public IReadOnlyList<Tensor> Parameters => _parameters;
@@ -60,14 +73,21 @@ public abstract class Optimizer
     public void Step()
     {
         Steps++;
-        using (Autograd.NoGrad())
+        if (_skipsNoGrad)
         {
-            for (int i = 0; i < _parameters.Length; i++)
-            {
-                if (_parameters[i].Grad is Tensor grad) Update(i, _parameters[i], grad);
-            }
-            FinishStep();
+            UpdateAll();
+            return;
         }
+        using (Autograd.NoGrad()) UpdateAll();
+    }
+
+    private void UpdateAll()
+    {
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            if (_parameters[i].Grad is Tensor grad) Update(i, _parameters[i], grad);
+        }
+        FinishStep();
     }
 
     /// <summary>Updates parameter <paramref name="index"/> in place from <paramref name="gradient"/> (called under NoGrad).</summary>

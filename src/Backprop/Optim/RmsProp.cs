@@ -52,6 +52,9 @@ public sealed class RmsProp : Optimizer
     public bool Centered { get; }
 
     /// <inheritdoc/>
+    private protected override bool UpdatesThroughKernels => true;
+
+    /// <inheritdoc/>
     protected override void Update(int index, Tensor parameter, Tensor gradient)
     {
         Tensor g = ContiguousGradient(parameter, gradient);

@@ -45,6 +45,9 @@ public sealed class Sgd : Optimizer
     public double Dampening { get; }
 
     /// <inheritdoc/>
+    private protected override bool UpdatesThroughKernels => true;
+
+    /// <inheritdoc/>
     protected override void Update(int index, Tensor parameter, Tensor gradient)
     {
         Tensor g = ContiguousGradient(parameter, gradient);

@@ -26,12 +26,17 @@ internal sealed class Storage
     /// <param name="buffer">The elements (possibly longer than any tensor over it needs).</param>
     /// <param name="dtype">The element type of <paramref name="buffer"/>.</param>
     /// <param name="pooled">Whether <paramref name="buffer"/> came from <see cref="BufferPool"/> and goes back to it on release.</param>
-    public Storage(Array buffer, DType dtype, bool pooled)
+    public Storage(Array buffer, DType dtype, bool pooled) : this(buffer, dtype, pooled, TensorScope.Current)
+    {
+    }
+
+    /// <summary>Wraps <paramref name="buffer"/> and registers it with <paramref name="scope"/> (the current one, read by the caller), if any.</summary>
+    public Storage(Array buffer, DType dtype, bool pooled, TensorScope? scope)
     {
         _buffer = buffer;
         DType = dtype;
         _pooled = pooled;
-        TensorScope.Current?.Adopt(this);
+        scope?.Adopt(this);
     }
 
     /// <summary>The element type (still known after release, for messages).</summary>
@@ -61,13 +66,16 @@ internal sealed class Storage
     /// storage becomes unreadable: its reads throw rather than see the array's next owner.
     /// </summary>
     /// <param name="by">What released it, for the message (e.g. "the Tensor.Scope() it was made in ended").</param>
-    public void Release(string by)
+    public void Release(string by) => Release(by, ThreadMemory.Current);
+
+    /// <summary><see cref="Release(string)"/> with the calling thread's memory already at hand (a scope releasing all it owns).</summary>
+    public void Release(string by, ThreadMemory thread)
     {
         Array? buffer = _buffer;
         if (buffer is null) return;
         _buffer = null;
         _releasedBy = by;
-        if (_pooled) BufferPool.Return(buffer);
+        if (_pooled) BufferPool.Return(buffer, thread);
     }
 
     private ObjectDisposedException Released() => new(

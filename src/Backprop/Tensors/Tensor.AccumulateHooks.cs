@@ -5,6 +5,9 @@ public partial class Tensor
     /// <summary>Hooks registered with <see cref="RegisterPostAccumulateGradHook"/>, in order; empty when none.</summary>
     internal IReadOnlyList<Action<Tensor>> AccumulateHooks => (IReadOnlyList<Action<Tensor>>?)_extras?.AccumulateHooks ?? [];
 
+    /// <summary>Whether any post-accumulate hook is registered (read by the backward pass for every leaf, so without an interface call).</summary>
+    internal bool HasAccumulateHooks => _extras?.AccumulateHooks is { Count: > 0 };
+
     /// <summary>
     /// Registers <paramref name="hook"/> to run each time a backward pass has finished adding
     /// into this leaf's <see cref="Grad"/> (PyTorch's <c>register_post_accumulate_grad_hook</c>):

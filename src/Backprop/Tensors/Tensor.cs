@@ -113,6 +113,14 @@ public partial class Tensor
         return new(count, RentStorage(dtype, count), shape, ShapeMath.ContiguousStrides(shape));
     }
 
+    /// <summary><see cref="Uninitialized"/> for a [rows, cols] result, its shape and strides shared (<see cref="MatrixShapes"/>).</summary>
+    internal static Tensor UninitializedMatrix(DType dtype, int rows, int cols)
+    {
+        (int[] shape, int[] strides) = MatrixShapes.Of(rows, cols);
+        int count = rows * cols;
+        return new(count, RentStorage(dtype, count), shape, strides);
+    }
+
     /// <summary>
     /// <see cref="Uninitialized"/> of <paramref name="like"/>'s type and shape, sharing its shape
     /// array and, when they are the contiguous ones, its strides (neither is ever written): a
@@ -126,15 +134,17 @@ public partial class Tensor
 
     private static Storage RentStorage(DType dtype, int count)
     {
+        // One read of the thread's memory for both the array and the scope that adopts it.
+        ThreadMemory thread = ThreadMemory.Current;
         bool pooled;
         Array storage = dtype switch
         {
-            DType.Float32 => BufferPool.Rent<float>(count, out pooled),
-            DType.Float64 => BufferPool.Rent<double>(count, out pooled),
-            DType.Bool => BufferPool.Rent<bool>(count, out pooled),
-            _ => BufferPool.Rent<long>(count, out pooled),
+            DType.Float32 => BufferPool.Rent<float>(count, thread, out pooled),
+            DType.Float64 => BufferPool.Rent<double>(count, thread, out pooled),
+            DType.Bool => BufferPool.Rent<bool>(count, thread, out pooled),
+            _ => BufferPool.Rent<long>(count, thread, out pooled),
         };
-        return new Storage(storage, dtype, pooled);
+        return new Storage(storage, dtype, pooled, thread.Scope);
     }
 
     /// <summary>A new zero-filled contiguous tensor.</summary>
@@ -390,6 +400,9 @@ public partial class Tensor
 
     /// <summary>Hooks registered with <see cref="RegisterHook"/>, in order; empty when none.</summary>
     internal IReadOnlyList<HookSlot> Hooks => (IReadOnlyList<HookSlot>?)_extras?.Hooks ?? [];
+
+    /// <summary>Whether any gradient hook is registered (read by the backward pass for every tensor, so without an interface call).</summary>
+    internal bool HasGradHooks => _extras?.Hooks is { Count: > 0 };
 
     /// <summary>
     /// Registers <paramref name="hook"/> to run each time the gradient of this tensor is

@@ -134,7 +134,8 @@ public sealed class Trainer(TrainingTask task, int epochs)
                     if (KeepFiniteWeights) _task.RememberWeights();
                     _task.Update(steps);
                     steps++;
-                    StepCompleted?.Invoke(this, new TrainingStep(epoch, step + 1, perEpoch, steps, loss, clock.Elapsed.TotalSeconds));
+                    // The event's argument is made only when someone listens: a tiny network's step is a few microseconds.
+                    if (StepCompleted is { } stepCompleted) stepCompleted(this, new TrainingStep(epoch, step + 1, perEpoch, steps, loss, clock.Elapsed.TotalSeconds));
                     if (cancel.IsCancellationRequested)
                     {
                         outcome = TrainingOutcome.Cancelled;

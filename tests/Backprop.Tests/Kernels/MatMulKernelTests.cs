@@ -30,8 +30,9 @@ public sealed class MatMulKernelTests
         (3, 70, 260), (40, 40, 255), (17, 19, 256), (17, 19, 257), (9, 40, 513), (13, 2049, 2),
         (193, 20, 3), (97, 50, 11), (1, 5, 700), (6, 1, 300), (1, 8, 9), (8, 1, 70), (13, 35, 1030),
         // TF Playground's layers (batch 10, 7 features, 8 units) and its 10,000-point grid: a
-        // small B read transposed is copied to the stack rather than packed.
-        (10, 8, 7), (10, 1, 8), (10000, 8, 7), (30, 64, 64),
+        // small B read transposed is copied to the stack rather than packed (in 8×8 blocks
+        // transposed in registers when both its sizes are multiples of 8).
+        (10, 8, 7), (10, 8, 8), (10, 16, 24), (10, 1, 8), (10000, 8, 7), (30, 64, 64),
     ];
 
     /// <summary>Shape × layout of A × layout of B × accumulate, for the tests that sweep them.</summary>

@@ -194,4 +194,34 @@ public class OptimizerTests
         new Sgd([p], 0.1).Step();
         Assert.Equal(Start, p.ToDoubleArray());
     }
+
+    [Fact]
+    public void LibraryOptimizersUpdateOutsideNoGradAndASubclassElsewhereStillGetsIt()
+    {
+        // The library's optimizers write through kernels, so Step opens no NoGrad scope for
+        // them; a subclass defined elsewhere (of Adam, here) may use tensor ops in Update, and
+        // must still run under NoGrad, or its in-place update of a leaf would throw.
+        Tensor p = Leaf();
+        var probe = new ProbingAdam([p]);
+        p.Grad = Tensor.FromArray([1.0, 1.0, 1.0]);
+        probe.Step();
+        Assert.False(probe.GradEnabledInUpdate);
+        Assert.Equal([0.9, -2.1, 0.4], p.ToDoubleArray(), (a, b) => Math.Abs(a - b) < 1e-12);
+
+        Tensor q = Leaf();
+        q.Grad = Tensor.FromArray([1.0, 1.0, 1.0]);
+        new Sgd([q], 0.1).Step();
+        Assert.Equal([0.9, -2.1, 0.4], q.ToDoubleArray(), (a, b) => Math.Abs(a - b) < 1e-12);
+    }
+
+    private sealed class ProbingAdam(IEnumerable<Tensor> parameters) : Adam(parameters)
+    {
+        public bool? GradEnabledInUpdate { get; private set; }
+
+        protected override void Update(int index, Tensor parameter, Tensor gradient)
+        {
+            GradEnabledInUpdate = Autograd.IsGradEnabled;
+            parameter.CopyFrom(parameter - gradient * 0.1);
+        }
+    }
 }

@@ -104,6 +104,20 @@ public class OpValueTests
     }
 
     [Fact]
+    public void IndexSelectReadsAStridedIndexViewAndItsGradientAddsRepeatsUp()
+    {
+        Tensor t = Tensor.FromArray(new double[] { 1, 2, 3, 4, 5, 6 }, 3, 2);
+        t.RequiresGrad = true;
+        // Every other element of [2, 9, 0, 9, 0, 9]: a view that is not contiguous.
+        Tensor indices = Tensor.FromArray(new long[] { 2, 9, 0, 9, 0, 9 }).Slice(0, 0, null, 2);
+        Assert.False(indices.IsContiguous);
+        Tensor picked = t.IndexSelect(0, indices);
+        Assert.Equal(new double[] { 5, 6, 1, 2, 1, 2 }, picked.ToDoubleArray());
+        picked.Sum().Backward();
+        Assert.Equal(new double[] { 2, 2, 0, 0, 1, 1 }, t.Grad!.ToDoubleArray());
+    }
+
+    [Fact]
     public void IndicesOutOfRangeNameTheIndexAndTheSize()
     {
         Tensor t = Tensor.Zeros(3, 2);

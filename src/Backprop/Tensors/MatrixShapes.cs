@@ -1,0 +1,32 @@
+namespace Backprop;
+
+/// <summary>
+/// Shape and stride arrays of row-major matrices, shared by the results that have them: a
+/// tensor never writes its shape or strides, so one pair of arrays serves every [rows, cols]
+/// result a thread makes. A Linear layer's forward makes a [batch, out] result a call, and on
+/// TF Playground's network (8 units, batches of 10) the two fresh arrays were a tenth of the
+/// bytes a step allocated.
+/// </summary>
+/// <remarks>Per thread, direct-mapped by size: a miss only replaces one entry, so any mix of sizes stays correct.</remarks>
+internal static class MatrixShapes
+{
+    private const int Entries = 32; // a power of two
+
+    [ThreadStatic] private static Entry[]? _entries;
+
+    private sealed class Entry(int[] shape, int[] strides)
+    {
+        public readonly int[] Shape = shape, Strides = strides;
+    }
+
+    /// <summary>The shape <c>[rows, cols]</c> and its row-major strides (<see cref="ShapeMath.ContiguousStrides"/>), shared: never write either.</summary>
+    public static (int[] Shape, int[] Strides) Of(int rows, int cols)
+    {
+        Entry[] entries = _entries ??= new Entry[Entries];
+        int slot = (int)((uint)(rows * 31 + cols) & (Entries - 1));
+        Entry? entry = entries[slot];
+        if (entry is null || entry.Shape[0] != rows || entry.Shape[1] != cols)
+            entries[slot] = entry = new Entry([rows, cols], ShapeMath.ContiguousStrides([rows, cols]));
+        return (entry.Shape, entry.Strides);
+    }
+}

@@ -1,0 +1,50 @@
+namespace Backprop.Tests.Tensors;
+
+/// <summary>
+/// <see cref="MatrixShapes"/>: one shape and stride array per [rows, cols] on a thread, shared
+/// by results, and always the right ones whatever mix of sizes shares its slots.
+/// </summary>
+public class MatrixShapesTests
+{
+    [Fact]
+    public void TheSameSizeGivesTheSameArraysAndTheyAreTheContiguousOnes()
+    {
+        (int[] shape, int[] strides) = MatrixShapes.Of(10, 8);
+        (int[] again, int[] againStrides) = MatrixShapes.Of(10, 8);
+        Assert.Same(shape, again);
+        Assert.Same(strides, againStrides);
+        Assert.Equal([10, 8], shape);
+        Assert.Equal([8, 1], strides);
+        Assert.Equal(ShapeMath.ContiguousStrides([10, 0]), MatrixShapes.Of(10, 0).Strides);
+    }
+
+    [Fact]
+    public void ManySizesInTurnEachGetTheirOwnShape()
+    {
+        // More sizes than slots, twice over: collisions replace an entry, never return another size's.
+        for (int round = 0; round < 2; round++)
+        {
+            for (int rows = 1; rows <= 12; rows++)
+            {
+                for (int cols = 1; cols <= 12; cols++)
+                {
+                    (int[] shape, int[] strides) = MatrixShapes.Of(rows, cols);
+                    Assert.Equal([rows, cols], shape);
+                    Assert.Equal([cols, 1], strides);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void LinearResultsShareTheirShapeAndStayCorrect()
+    {
+        var layer = new Backprop.NN.Linear(3, 2, new Backprop.Random.NumpyRandom(4));
+        Tensor x = Tensor.FromArray([1f, 2f, 3f, -1f, 0f, 1f], 2, 3);
+        Tensor a = layer.Forward(x), b = layer.Forward(x);
+        Assert.Same(a.ShapeArray, b.ShapeArray);
+        Assert.Equal([2, 2], a.Shape);
+        Assert.Equal(a.ToArray<float>(), b.ToArray<float>());
+        Assert.Equal(x.MatMul(layer.Weight.T).Add(layer.Bias!).ToArray<float>(), a.ToArray<float>());
+    }
+}
