@@ -189,8 +189,22 @@ public sealed class ModuleTrainingTask : TrainingTask
     {
         _saved ??= [.. _parameters.Select(p => Tensor.ZerosLike(p).KeepBeyondScopes())];
         // The copies do not require grad, so writing them needs no NoGrad scope (whose
-        // AsyncLocal switch costs more than copying a small network's weights).
-        for (int i = 0; i < _parameters.Length; i++) _saved[i].CopyFrom(_parameters[i]);
+        // AsyncLocal switch costs more than copying a small network's weights); both sides are
+        // contiguous and of one type, so the elements are copied as spans (CopyFrom's checks
+        // and untyped Array.Copy cost a tiny network more than the copy).
+        for (int i = 0; i < _parameters.Length; i++) CopyWeights(_parameters[i], _saved[i]);
+    }
+
+    private static void CopyWeights(Tensor parameter, Tensor copy)
+    {
+        if (!parameter.IsContiguous)
+        {
+            copy.CopyFrom(parameter);
+            return;
+        }
+        if (parameter.DType == DType.Float32) parameter.Span<float>().CopyTo(copy.Span<float>());
+        else parameter.Span<double>().CopyTo(copy.Span<double>());
+        copy.BumpVersion();
     }
 
     /// <inheritdoc/>

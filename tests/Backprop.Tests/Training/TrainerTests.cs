@@ -54,6 +54,24 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void ADivergedRunEndsWithTheWeightsFromBeforeTheLastUpdateBitForBit()
+    {
+        // The loss that is not finite was computed with the weights the last update made; the
+        // run undoes that update, so the weights are those seen after the update before it.
+        (Mlp model, ModuleTrainingTask task) = Setup(1e30);
+        var snapshots = new List<float[][]> { Snapshot(model) };
+        var trainer = new Trainer(task, 5);
+        trainer.StepCompleted += (_, _) => snapshots.Add(Snapshot(model));
+        TrainingResult result = trainer.Run();
+        Assert.Equal(TrainingOutcome.Diverged, result.Outcome);
+        Assert.True(snapshots.Count >= 2, "at least one update ran before the loss stopped being finite");
+        float[][] expected = snapshots[^2], now = Snapshot(model);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], now[i]);
+    }
+
+    private static float[][] Snapshot(Module model) => [.. model.Parameters().Select(p => p.ToArray<float>())];
+
+    [Fact]
     public void CancellationStopsAfterTheCurrentStepAndScoresTheWeightsKept()
     {
         (_, ModuleTrainingTask task) = Setup(0.1);
