@@ -138,7 +138,7 @@ internal static unsafe class MatMulPacking
 
     /// <summary><c>dst[q·pw + t] = src[t·ls + q]</c> for t, q &lt; 8 (AVX).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* src, nint ls, float* dst, nint pw)
+    internal static void Transpose8x8(float* src, nint ls, float* dst, nint pw)
     {
         Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + ls);
         Vector256<float> r2 = Avx.LoadVector256(src + 2 * ls), r3 = Avx.LoadVector256(src + 3 * ls);

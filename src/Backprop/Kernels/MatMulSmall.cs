@@ -50,7 +50,7 @@ internal static unsafe class MatMulSmall
             for (int j = 0; j < n; j += 8)
             {
                 for (int p = 0; p < k; p += 8)
-                    Transpose8x8((float*)problem.B + j * bcs + p, bcs, (float*)rows + p * n + j, n);
+                    MatMulPacking.Transpose8x8((float*)problem.B + j * bcs + p, bcs, (float*)rows + p * n + j, n);
             }
         }
         else
@@ -64,28 +64,6 @@ internal static unsafe class MatMulSmall
         }
         return new MatMulProblem<T>(problem.A, problem.ARowStride, problem.AColStride, rows, n, 1,
                                     problem.C, problem.Ldc, problem.M, n, k, problem.Accumulate);
-    }
-
-    /// <summary>Writes the transpose of the 8×8 block at <paramref name="from"/> (rows <paramref name="fromStride"/> apart) to <paramref name="to"/> (rows <paramref name="toStride"/> apart).</summary>
-    private static void Transpose8x8(float* from, nint fromStride, float* to, nint toStride)
-    {
-        Vector256<float> r0 = Avx.LoadVector256(from), r1 = Avx.LoadVector256(from + fromStride);
-        Vector256<float> r2 = Avx.LoadVector256(from + 2 * fromStride), r3 = Avx.LoadVector256(from + 3 * fromStride);
-        Vector256<float> r4 = Avx.LoadVector256(from + 4 * fromStride), r5 = Avx.LoadVector256(from + 5 * fromStride);
-        Vector256<float> r6 = Avx.LoadVector256(from + 6 * fromStride), r7 = Avx.LoadVector256(from + 7 * fromStride);
-        // Pairs of rows interleaved, then pairs of pairs, then the 128-bit halves exchanged.
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE), s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE), s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(to, Avx.Permute2x128(s0, s4, 0x20));
-        Avx.Store(to + toStride, Avx.Permute2x128(s1, s5, 0x20));
-        Avx.Store(to + 2 * toStride, Avx.Permute2x128(s2, s6, 0x20));
-        Avx.Store(to + 3 * toStride, Avx.Permute2x128(s3, s7, 0x20));
-        Avx.Store(to + 4 * toStride, Avx.Permute2x128(s0, s4, 0x31));
-        Avx.Store(to + 5 * toStride, Avx.Permute2x128(s1, s5, 0x31));
-        Avx.Store(to + 6 * toStride, Avx.Permute2x128(s2, s6, 0x31));
-        Avx.Store(to + 7 * toStride, Avx.Permute2x128(s3, s7, 0x31));
     }
 
     /// <summary>Computes the product on the calling thread.</summary>
