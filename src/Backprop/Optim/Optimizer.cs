@@ -90,7 +90,7 @@ public abstract class Optimizer
         FinishStep();
     }
 
-    /// <summary>Updates parameter <paramref name="index"/> in place from <paramref name="gradient"/> (called under NoGrad).</summary>
+    /// <summary>Updates parameter <paramref name="index"/> in place from <paramref name="gradient"/> (called under NoGrad, except in the library's own optimizers, which write through kernels and record nothing).</summary>
     /// <param name="index">The parameter's position, for per-parameter state.</param>
     /// <param name="parameter">The parameter.</param>
     /// <param name="gradient">Its gradient.</param>
