@@ -5,7 +5,8 @@
 # here with TypeScript from npm; none of TF Playground's code is kept in this repository).
 # SCRATCH (default: a folder under /tmp) receives the npm install and the compiled nn.js.
 # Ratios > 1 mean Backprop is faster (for the grid and times: theirs / ours). ROUNDS=N (default 3)
-# runs both sides alternately N times and reports the medians.
+# runs both sides alternately N times and reports the medians; OUR_RUNS=N (default 250) is how
+# many 40-epoch runs each of our rounds times (TF's side times 25, which take it as long).
 set -euo pipefail
 playground=$(cd "${1:?usage: compare-playground.sh PATH/TO/tensorflow-playground [SCRATCH]}" && pwd)
 scratch=${2:-/tmp/backprop-tf-playground}
@@ -29,9 +30,13 @@ results=$(mktemp -d)
 # Both sides alternately, ROUNDS times (default 3); each figure below is the median of its rounds,
 # so that one slow minute of this shared VM does not decide the ratio.
 rounds=${ROUNDS:-3}
+# TF's 25 runs take 7-8 s (its epochs and its evaluated epochs alternate); ours, 10 times
+# faster, would take under a second and so often sample a single slow or fast phase of this
+# VM (docs/performance.md). 250 runs of 40 epochs give ours a window of seconds too.
+our_runs=${OUR_RUNS:-250}
 for round in $(seq 1 "$rounds"); do
   node "$repo/bench/peers/tf_playground_bench.mjs" "$scratch/tf/nn.js" >"$results/theirs-$round.json"
-  dotnet src/Backprop.Cli/bin/Release/net10.0/backprop.dll bench playground --json >"$results/ours-$round.json"
+  dotnet src/Backprop.Cli/bin/Release/net10.0/backprop.dll bench playground --runs "$our_runs" --json >"$results/ours-$round.json"
 done
 
 /usr/bin/python3 - "$results" "$(git -C "$playground" rev-parse --short HEAD 2>/dev/null || echo unknown)" <<'PY'
