@@ -60,9 +60,11 @@ public sealed unsafe class Value : IEquatable<Value>
     }
 
     /// <summary>The number this node holds. Settable, so an optimizer can update parameters.</summary>
-    // The nodes are native memory handed back once the collector finds the chunk dead: the handle (and so its
-    // chunk) must stay alive until the node has been read or written, even when this is the
-    // handle's last use (GC.KeepAlive costs no instruction).
+    // The nodes are native memory, handed back once the collector finds their chunk dead: the
+    // handle (and so its chunk) must stay alive until the node has been read or written, even
+    // when this is the handle's last use (GC.KeepAlive costs no instruction). Data and Grad
+    // each touch their field and then keep the handle: a shared ref-returning accessor could
+    // not keep it alive past the caller's use.
     public double Data
     {
         get

@@ -108,10 +108,7 @@ public static class MatMulKernel
                 c[..(m * n)].Clear();
             return;
         }
-        int aUsed = (int)((long)(m - 1) * aRowStride + (long)(k - 1) * aColStride + 1);
-        int bUsed = (int)((long)(k - 1) * bRowStride + (long)(n - 1) * bColStride + 1);
-        if (c[..(m * n)].Overlaps(a[..aUsed]) || c[..(m * n)].Overlaps(b[..bUsed]))
-            throw new ArgumentException($"MatMul: C ({m}x{n}) overlaps A or B; the product needs separate output memory.", nameof(c));
+        RejectOverlap(a, aRowStride, aColStride, b, bRowStride, bColStride, c, m, n, k);
 
         fixed (T* pa = a, pb = b, pc = c)
         {
@@ -133,13 +130,7 @@ public static class MatMulKernel
     {
 #if DEBUG
         Validate(a.Length, aRowStride, aColStride, b.Length, bRowStride, bColStride, c.Length, m, n, k, maxThreads: 0);
-        if (m > 0 && n > 0 && k > 0)
-        {
-            int aUsed = (int)((long)(m - 1) * aRowStride + (long)(k - 1) * aColStride + 1);
-            int bUsed = (int)((long)(k - 1) * bRowStride + (long)(n - 1) * bColStride + 1);
-            if (c[..(m * n)].Overlaps(a[..aUsed]) || c[..(m * n)].Overlaps(b[..bUsed]))
-                throw new ArgumentException($"MatMul: C ({m}x{n}) overlaps A or B; the product needs separate output memory.", nameof(c));
-        }
+        if (m > 0 && n > 0 && k > 0) RejectOverlap(a, aRowStride, aColStride, b, bRowStride, bColStride, c, m, n, k);
 #endif
         fixed (T* pa = a, pb = b, pc = c)
             MultiplyUnchecked(pa, aRowStride, aColStride, pb, bRowStride, bColStride, pc, n, m, n, k, accumulate: false, maxThreads: 0);
@@ -204,6 +195,16 @@ public static class MatMulKernel
         if (IsSupported(MatMulIsa.Vector256)) return MatMulIsa.Vector256;
         if (IsSupported(MatMulIsa.Vector128)) return MatMulIsa.Vector128;
         return MatMulIsa.Scalar;
+    }
+
+    /// <summary>Throws if the m × n result in <paramref name="c"/> shares memory with the elements of A or B the product reads (sizes validated, none zero).</summary>
+    private static void RejectOverlap<T>(ReadOnlySpan<T> a, int aRowStride, int aColStride, ReadOnlySpan<T> b, int bRowStride, int bColStride,
+                                         Span<T> c, int m, int n, int k)
+    {
+        int aUsed = (int)((long)(m - 1) * aRowStride + (long)(k - 1) * aColStride + 1);
+        int bUsed = (int)((long)(k - 1) * bRowStride + (long)(n - 1) * bColStride + 1);
+        if (c[..(m * n)].Overlaps(a[..aUsed]) || c[..(m * n)].Overlaps(b[..bUsed]))
+            throw new ArgumentException($"MatMul: C ({m}x{n}) overlaps A or B; the product needs separate output memory.", nameof(c));
     }
 
     private static void Validate(int aLength, int aRowStride, int aColStride, int bLength, int bRowStride, int bColStride,

@@ -4,7 +4,8 @@ namespace Backprop.Memory;
 
 /// <summary>
 /// What the tensor engine keeps per thread, behind one thread-static field: the innermost
-/// <see cref="TensorScope"/>, the scopes' spare lists, and the caches of small arrays.
+/// <see cref="TensorScope"/>, the scopes' spare lists, the caches of small arrays, and the
+/// shared shapes of matrix results.
 /// </summary>
 /// <remarks>
 /// On Linux each read of a thread-static field is a call into the runtime and libc's
@@ -28,6 +29,9 @@ internal sealed class ThreadMemory
 
     /// <summary>Lists of ended scopes, cleared, for the next ones (see <see cref="TensorScope"/>).</summary>
     public readonly List<Storage?>?[] SpareLists = new List<Storage?>?[TensorScope.SpareLists];
+
+    /// <summary>Shape and stride arrays shared by this thread's [rows, cols] results.</summary>
+    public readonly MatrixShapes Shapes = new();
 
     private readonly SmallArrays<float> _floats = new();
     private readonly SmallArrays<double> _doubles = new();

@@ -7,12 +7,15 @@ namespace Backprop;
 /// TF Playground's network (8 units, batches of 10) the two fresh arrays were a tenth of the
 /// bytes a step allocated.
 /// </summary>
-/// <remarks>Per thread, direct-mapped by size: a miss only replaces one entry, so any mix of sizes stays correct.</remarks>
-internal static class MatrixShapes
+/// <remarks>
+/// One per thread, in its <see cref="Memory.ThreadMemory"/>. Direct-mapped by size: a miss only
+/// replaces one entry, so any mix of sizes stays correct.
+/// </remarks>
+internal sealed class MatrixShapes
 {
     private const int Entries = 32; // a power of two
 
-    [ThreadStatic] private static Entry[]? _entries;
+    private readonly Entry?[] _entries = new Entry?[Entries];
 
     private sealed class Entry(int[] shape, int[] strides)
     {
@@ -20,13 +23,12 @@ internal static class MatrixShapes
     }
 
     /// <summary>The shape <c>[rows, cols]</c> and its row-major strides (<see cref="ShapeMath.ContiguousStrides"/>), shared: never write either.</summary>
-    public static (int[] Shape, int[] Strides) Of(int rows, int cols)
+    public (int[] Shape, int[] Strides) Of(int rows, int cols)
     {
-        Entry[] entries = _entries ??= new Entry[Entries];
         int slot = (int)((uint)(rows * 31 + cols) & (Entries - 1));
-        Entry? entry = entries[slot];
+        Entry? entry = _entries[slot];
         if (entry is null || entry.Shape[0] != rows || entry.Shape[1] != cols)
-            entries[slot] = entry = new Entry([rows, cols], ShapeMath.ContiguousStrides([rows, cols]));
+            _entries[slot] = entry = new Entry([rows, cols], ShapeMath.ContiguousStrides([rows, cols]));
         return (entry.Shape, entry.Strides);
     }
 }

@@ -116,9 +116,10 @@ public partial class Tensor
     /// <summary><see cref="Uninitialized"/> for a [rows, cols] result, its shape and strides shared (<see cref="MatrixShapes"/>).</summary>
     internal static Tensor UninitializedMatrix(DType dtype, int rows, int cols)
     {
-        (int[] shape, int[] strides) = MatrixShapes.Of(rows, cols);
+        ThreadMemory thread = ThreadMemory.Current;
+        (int[] shape, int[] strides) = thread.Shapes.Of(rows, cols);
         int count = rows * cols;
-        return new(count, RentStorage(dtype, count), shape, strides);
+        return new(count, RentStorage(dtype, count, thread), shape, strides);
     }
 
     /// <summary>
@@ -132,10 +133,11 @@ public partial class Tensor
         return new(like._count, RentStorage(like.DType, like._count), like._shape, strides);
     }
 
-    private static Storage RentStorage(DType dtype, int count)
+    private static Storage RentStorage(DType dtype, int count) => RentStorage(dtype, count, ThreadMemory.Current);
+
+    /// <summary>A storage of <paramref name="count"/> elements from <paramref name="thread"/>'s memory (the calling thread's, read once for both the array and the scope that adopts it).</summary>
+    private static Storage RentStorage(DType dtype, int count, ThreadMemory thread)
     {
-        // One read of the thread's memory for both the array and the scope that adopts it.
-        ThreadMemory thread = ThreadMemory.Current;
         bool pooled;
         Array storage = dtype switch
         {

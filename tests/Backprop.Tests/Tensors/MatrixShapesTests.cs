@@ -6,16 +6,18 @@ namespace Backprop.Tests.Tensors;
 /// </summary>
 public class MatrixShapesTests
 {
+    private static MatrixShapes Shapes => Backprop.Memory.ThreadMemory.Current.Shapes;
+
     [Fact]
     public void TheSameSizeGivesTheSameArraysAndTheyAreTheContiguousOnes()
     {
-        (int[] shape, int[] strides) = MatrixShapes.Of(10, 8);
-        (int[] again, int[] againStrides) = MatrixShapes.Of(10, 8);
+        (int[] shape, int[] strides) = Shapes.Of(10, 8);
+        (int[] again, int[] againStrides) = Shapes.Of(10, 8);
         Assert.Same(shape, again);
         Assert.Same(strides, againStrides);
         Assert.Equal([10, 8], shape);
         Assert.Equal([8, 1], strides);
-        Assert.Equal(ShapeMath.ContiguousStrides([10, 0]), MatrixShapes.Of(10, 0).Strides);
+        Assert.Equal(ShapeMath.ContiguousStrides([10, 0]), Shapes.Of(10, 0).Strides);
     }
 
     [Fact]
@@ -28,7 +30,7 @@ public class MatrixShapesTests
             {
                 for (int cols = 1; cols <= 12; cols++)
                 {
-                    (int[] shape, int[] strides) = MatrixShapes.Of(rows, cols);
+                    (int[] shape, int[] strides) = Shapes.Of(rows, cols);
                     Assert.Equal([rows, cols], shape);
                     Assert.Equal([cols, 1], strides);
                 }
