@@ -326,7 +326,7 @@ public sealed unsafe class Value : IEquatable<Value>
     /// <remarks>
     /// Gradients accumulate (<c>+=</c>) into leaves, as in the chapter: a leaf used twice
     /// receives both contributions, and calling <see cref="Backward"/> twice without
-    /// <see cref="ZeroGrad"/> adds the same amount twice. Every node made by an op starts each
+    /// <see cref="ZeroGrad()"/> adds the same amount twice. Every node made by an op starts each
     /// pass from zero, so two passes (from one output or from two outputs that share nodes) never
     /// leak gradient into each other; after a pass such a node's <see cref="Grad"/> holds that
     /// pass's gradient, and this node (the output, if made by an op) holds 1. The pass is one

@@ -43,7 +43,17 @@ internal abstract class GradFn
     public string? CreatedAt { get; set; }
 
     /// <summary>The rule: the gradient of each input (null where it gets none) from the output's.</summary>
-    public abstract Tensor?[] Backward(Tensor grad);
+    /// <param name="grad">The gradient of the op's output.</param>
+    /// <param name="recorded">
+    /// Whether the backward pass is itself recorded (<c>createGraph</c>): then the rule is
+    /// written with differentiable ops, so that gradients of gradients work.
+    /// </param>
+    /// <param name="inputGrads">
+    /// One slot per input (<see cref="Inputs"/>), all null on entry: the rule writes each
+    /// input's gradient into its slot. Slots rather than a returned array, because the pass
+    /// reuses them: a tiny network's step ran a rule per layer, each allocating its array.
+    /// </param>
+    public abstract void Backward(Tensor grad, bool recorded, Span<Tensor?> inputGrads);
 
     /// <summary>Records the versions of tensors the rule reads beyond the two given to the constructor.</summary>
     protected void SaveMore(ReadOnlySpan<Tensor> saved)
@@ -103,7 +113,7 @@ internal sealed class ClosureGradFn : GradFn
     }
 
     /// <inheritdoc/>
-    public override Tensor?[] Backward(Tensor grad) => _rule(grad);
+    public override void Backward(Tensor grad, bool recorded, Span<Tensor?> inputGrads) => _rule(grad).AsSpan(0, inputGrads.Length).CopyTo(inputGrads);
 }
 
 /// <summary>A tensor a backward rule reads, and its storage's version when the op ran.</summary>

@@ -24,7 +24,7 @@ internal static class TensorGraph
 
     // The work stack, reused by the passes of one thread (a rule may start a nested pass, which
     // then gets its own).
-    [ThreadStatic] private static Stack<Tensor>? _stack;
+    [ThreadStatic] private static TensorWorkStack? _stack;
 
     // Callbacks queued (Autograd.QueueCallback) during the pass running on this thread; each
     // pass keeps its own, so a nested pass does not run its caller's.
@@ -64,16 +64,23 @@ internal static class TensorGraph
 
     /// <summary>
     /// <see cref="Record(Tensor, string, Tensor[], Tensor[], Func{Tensor, Tensor?[]})"/> for an op
-    /// whose rule is an object of its own (made by the caller, after <see cref="WillRecord"/>
+    /// whose rule is an object of its own (made by the caller, after <see cref="WillRecord(Tensor, Tensor?, Tensor?)"/>
     /// said yes, with its saved tensors' versions taken).
     /// </summary>
     /// <param name="output">The op's result.</param>
     /// <param name="fn">The rule, naming the op and its inputs.</param>
     /// <returns><paramref name="output"/>.</returns>
-    public static Tensor Record(Tensor output, GradFn fn)
+    public static Tensor Record(Tensor output, GradFn fn) => Record(output, fn, Autograd.Modes);
+
+    /// <summary>
+    /// <see cref="Record(Tensor, GradFn)"/> under <paramref name="modes"/>, which the op read
+    /// once (<see cref="Autograd.Modes"/>) for <see cref="WillRecord(AutogradModes, Tensor, Tensor?, Tensor?)"/>
+    /// too: each read is an AsyncLocal lookup and a thread-static one, a few percent of a tiny
+    /// network's step when every layer made three.
+    /// </summary>
+    public static Tensor Record(Tensor output, GradFn fn, AutogradModes modes)
     {
         if (GraphTrace.AnyActive) GraphTrace.Current?.Add(output, fn.Name, fn.Inputs, null);
-        AutogradModes modes = Autograd.Modes;
         bool anomaly = (modes & AutogradModes.AnomalyDetection) != 0;
         if (anomaly && !_inBackwardRule && !AllFinite(output))
             throw new AnomalyException(fn.Name, $"{fn.Name} produced NaN or infinity in its output (forward), shape {ShapeMath.Format(output.ShapeArray)}");
@@ -95,10 +102,12 @@ internal static class TensorGraph
     /// or check the output in anomaly mode), so that a hot op can skip building its rule (a
     /// closure, a delegate, the arrays) when it will not be recorded, as under NoGrad.
     /// </summary>
-    public static bool WillRecord(Tensor a, Tensor? b = null, Tensor? c = null)
+    public static bool WillRecord(Tensor a, Tensor? b = null, Tensor? c = null) => WillRecord(Autograd.Modes, a, b, c);
+
+    /// <summary><see cref="WillRecord(Tensor, Tensor?, Tensor?)"/> under <paramref name="modes"/>, read once by the op (see <see cref="Record(Tensor, GradFn, AutogradModes)"/>).</summary>
+    public static bool WillRecord(AutogradModes modes, Tensor a, Tensor? b = null, Tensor? c = null)
     {
         if (GraphTrace.AnyActive) return true; // a trace notes every op
-        AutogradModes modes = Autograd.Modes;
         if ((modes & AutogradModes.AnomalyDetection) != 0) return true;
         if ((modes & AutogradModes.GradDisabled) != 0) return false;
         return a.RequiresGrad || (b?.RequiresGrad ?? false) || (c?.RequiresGrad ?? false);
@@ -139,7 +148,7 @@ internal static class TensorGraph
         // for, and what hooks saw. With createGraph the gradients are graph nodes and outlive it.
         TensorScope? pass = createGraph ? null : new TensorScope("the backward pass that computed it ended");
         var results = wanted is null ? [] : new Tensor?[wanted.Count];
-        Stack<Tensor> stack = _stack ?? new Stack<Tensor>();
+        TensorWorkStack stack = _stack ?? new TensorWorkStack();
         _stack = null; // a nested pass (from a hook, say) makes its own
         bool completed = false;
         bool? outerRecording = RecordingDuringBackward;
@@ -148,6 +157,8 @@ internal static class TensorGraph
         _callbacks = null;
         // Read once per pass (an AsyncLocal lookup), not once per gradient.
         bool anomaly = Autograd.IsAnomalyDetectionEnabled;
+        // The rules' gradients, one slot per input of the rule running (reused by every rule of the pass).
+        Tensor?[] slots = new Tensor?[4];
         try
         {
             Tensor[] seeds = Seeds(outputs, gradOutputs);
@@ -191,11 +202,11 @@ internal static class TensorGraph
                 }
 
                 fn.CheckSavedVersions(tensor);
-                Tensor?[] inputGrads;
-                bool outer = _inBackwardRule;
-                _inBackwardRule = true;
-                try { inputGrads = fn.Backward(grad); }
-                finally { _inBackwardRule = outer; }
+                if (slots.Length < fn.Inputs.Length) slots = new Tensor?[fn.Inputs.Length];
+                Span<Tensor?> inputGrads = slots.AsSpan(0, fn.Inputs.Length);
+                inputGrads.Clear();
+                if (anomaly) RunRuleUnchecked(fn, grad, createGraph, inputGrads);
+                else fn.Backward(grad, createGraph, inputGrads);
                 for (int i = 0; i < fn.Inputs.Length; i++)
                 {
                     Tensor input = fn.Inputs[i];
@@ -231,6 +242,19 @@ internal static class TensorGraph
             for (int i = 0; i < callbacks.Count; i++) callbacks[i]();
         }
         return results;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="fn"/> in anomaly mode with its own ops' forward checks off (the check
+    /// of its gradients after it names the op whose backward went wrong). Only anomaly mode
+    /// reads the flag, so only anomaly mode sets it: a thread-static write costs each rule.
+    /// </summary>
+    private static void RunRuleUnchecked(GradFn fn, Tensor grad, bool createGraph, Span<Tensor?> inputGrads)
+    {
+        bool outer = _inBackwardRule;
+        _inBackwardRule = true;
+        try { fn.Backward(grad, createGraph, inputGrads); }
+        finally { _inBackwardRule = outer; }
     }
 
     /// <summary>
@@ -349,7 +373,7 @@ internal static class TensorGraph
     }
 
     /// <summary>Counts, for every tensor in the graph, its consumers in the graph (zero before the pass).</summary>
-    private static void CountConsumers(Tensor output, Stack<Tensor> stack)
+    private static void CountConsumers(Tensor output, TensorWorkStack stack)
     {
         if (output.PendingConsumers != 0) return; // reached from another output already
         stack.Push(output);

@@ -109,7 +109,7 @@ public sealed class DataLoader : IEnumerable<Batch>
             int size = Math.Min(BatchSize, Examples - start);
             // From the buffer pool: inside a Tensor.Scope() (a training step that fetches its
             // batch in its scope), the batch's memory is reused by the next one.
-            Tensor features = Tensor.Uninitialized(DType.Float32, [size, width]);
+            Tensor features = Tensor.UninitializedMatrix(DType.Float32, size, width);
             Tensor labels = Tensor.Uninitialized(DType.Int64, [size]);
             if (order is null)
             {

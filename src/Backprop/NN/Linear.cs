@@ -70,7 +70,7 @@ public sealed class Linear : Module
 
     /// <summary>
     /// This layer and the activation module <paramref name="next"/> after it as one op
-    /// (<see cref="Tensor.LinearActivation"/>), or null where they must run apart: a module that
+    /// (<see cref="Tensor.LinearActivation(Tensor, Tensor?, FusedActivation)"/>), or null where they must run apart: a module that
     /// is not a ReLU, tanh or sigmoid (<see cref="Activation"/>, <see cref="ReLU"/>,
     /// <see cref="Tanh"/>, <see cref="Sigmoid"/>), a hook on either module, an input that is not
     /// a [batch, in] matrix, a graph trace or anomaly mode.
@@ -84,9 +84,11 @@ public sealed class Linear : Module
             Sigmoid or Activation { Kind: ActivationKind.Sigmoid } => FusedActivation.Sigmoid,
             _ => null,
         };
-        if (fused is null || HasHooks || next.HasHooks || input.Rank != 2 || input.Shape[1] != InFeatures
-            || TensorGraph.Tracing || Autograd.IsAnomalyDetectionEnabled)
+        if (fused is null || HasHooks || next.HasHooks || input.Rank != 2 || input.Shape[1] != InFeatures || TensorGraph.Tracing)
             return null;
-        return input.LinearActivation(Weight, Bias, fused.Value);
+        // Read once for the whole layer (an AsyncLocal lookup): the anomaly check here, recording in the op.
+        AutogradModes modes = Autograd.Modes;
+        if ((modes & AutogradModes.AnomalyDetection) != 0) return null;
+        return input.LinearActivation(Weight, Bias, fused.Value, modes);
     }
 }

@@ -10,7 +10,7 @@ namespace Backprop.NN;
 /// properties, as in PyTorch: a <see cref="Parameter"/>, a <see cref="Module"/>, or an array or
 /// list of either, held in a field (auto-properties are fields too) is found by
 /// <see cref="Parameters"/>, <see cref="NamedParameters"/>, <see cref="StateDict"/>,
-/// <see cref="ZeroGrad"/>, <see cref="Train"/> and <see cref="Eval"/> without registering it.
+/// <see cref="ZeroGrad()"/>, <see cref="Train"/> and <see cref="Eval"/> without registering it.
 /// </para>
 /// <para>
 /// The rule: what <see cref="RegisterParameter"/>, <see cref="RegisterBuffer"/> and

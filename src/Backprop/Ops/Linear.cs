@@ -78,15 +78,16 @@ public partial class Tensor
         TensorGraph.Record(result, new LinearGradFn(input, weight, bias));
 
     /// <summary>The gradients of <see cref="Linear"/>'s inputs, computed by the kernels directly (nothing recorded).</summary>
-    internal static Tensor?[] LinearBackward(Tensor input, Tensor weight, Tensor? bias, Tensor g) => input.DType == DType.Float32
-        ? LinearBackward(input, weight, bias, (ReadOnlySpan<float>)g.Span<float>())
-        : LinearBackward(input, weight, bias, (ReadOnlySpan<double>)g.Span<double>());
+    internal static void LinearBackward(Tensor input, Tensor weight, Tensor? bias, Tensor g, Span<Tensor?> inputGrads)
+    {
+        if (input.DType == DType.Float32) LinearBackward(input, weight, bias, (ReadOnlySpan<float>)g.Span<float>(), inputGrads);
+        else LinearBackward(input, weight, bias, (ReadOnlySpan<double>)g.Span<double>(), inputGrads);
+    }
 
-    /// <summary><see cref="LinearBackward(Tensor, Tensor, Tensor?, Tensor)"/> from the output's gradient as a row-major [rows, out] span.</summary>
-    internal static Tensor?[] LinearBackward<T>(Tensor input, Tensor weight, Tensor? bias, ReadOnlySpan<T> g) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary><see cref="LinearBackward(Tensor, Tensor, Tensor?, Tensor, Span{Tensor?})"/> from the output's gradient as a row-major [rows, out] span.</summary>
+    internal static void LinearBackward<T>(Tensor input, Tensor weight, Tensor? bias, ReadOnlySpan<T> g, Span<Tensor?> grads) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = input._shape[0], inFeatures = input._shape[1], outFeatures = weight._shape[0];
-        var grads = new Tensor?[bias is null ? 2 : 3];
         if (input.RequiresGrad)
         {
             // G·W: the same product as G·(Wᵀ)ᵀ through the composed form's transposed views.
@@ -110,6 +111,5 @@ public partial class Tensor
             ReduceKernels.Sum(g, gb.Span<T>(), 1, rows, outFeatures);
             grads[2] = gb;
         }
-        return grads;
     }
 }

@@ -2,7 +2,7 @@ using Backprop.Kernels;
 
 namespace Backprop;
 
-/// <summary>An activation that <see cref="Tensor.LinearActivation"/> applies in the same op as the affine map.</summary>
+/// <summary>An activation that <see cref="Tensor.LinearActivation(Tensor, Tensor?, FusedActivation)"/> applies in the same op as the affine map.</summary>
 internal enum FusedActivation
 {
     /// <summary>max(z, 0), as <see cref="Tensor.Relu"/>.</summary>
@@ -32,15 +32,18 @@ public partial class Tensor
     /// <param name="weight">The weight, [out, in].</param>
     /// <param name="bias">The bias, [out], or null.</param>
     /// <param name="activation">The activation applied to the affine map.</param>
-    internal Tensor LinearActivation(Tensor weight, Tensor? bias, FusedActivation activation)
+    internal Tensor LinearActivation(Tensor weight, Tensor? bias, FusedActivation activation) => LinearActivation(weight, bias, activation, Autograd.Modes);
+
+    /// <summary><see cref="LinearActivation(Tensor, Tensor?, FusedActivation)"/> under the autograd modes the caller has read (a layer reads them once).</summary>
+    internal Tensor LinearActivation(Tensor weight, Tensor? bias, FusedActivation activation, AutogradModes modes)
     {
         CheckLinear(weight, bias);
         if (Rank != 2) return Activate(Linear(weight, bias), activation);
         Tensor result = LinearRows(weight, bias);
         if (DType == DType.Float32) ActivateInPlace(result.Span<float>(), activation);
         else ActivateInPlace(result.Span<double>(), activation);
-        return TensorGraph.WillRecord(this, weight, bias)
-            ? TensorGraph.Record(result, new LinearActivationGradFn(this, weight, bias, activation, result))
+        return TensorGraph.WillRecord(modes, this, weight, bias)
+            ? TensorGraph.Record(result, new LinearActivationGradFn(this, weight, bias, activation, result), modes)
             : result;
     }
 

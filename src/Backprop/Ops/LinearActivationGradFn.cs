@@ -5,7 +5,7 @@ using Backprop.Memory;
 namespace Backprop;
 
 /// <summary>
-/// <see cref="Tensor.LinearActivation"/>'s rule: the activation's derivative from the saved
+/// <see cref="Tensor.LinearActivation(Tensor, Tensor?, FusedActivation)"/>'s rule: the activation's derivative from the saved
 /// output, then <see cref="LinearGradFn"/>'s products, so the same numbers as the two rules of
 /// the unfused layer run one after the other.
 /// </summary>
@@ -38,20 +38,24 @@ internal sealed class LinearActivationGradFn : GradFn
     };
 
     /// <inheritdoc/>
-    public override Tensor?[] Backward(Tensor grad)
+    public override void Backward(Tensor grad, bool recorded, Span<Tensor?> inputGrads)
     {
         CheckSaved(_output, OutputVersion, _output);
-        if (TensorGraph.RecordingDuringBackward == true)
-            return LinearGradFn.Recorded(_input, _weight, _bias, _output.ActivationBackward(grad, _activation));
+        if (recorded)
+        {
+            LinearGradFn.Recorded(_input, _weight, _bias, _output.ActivationBackward(grad, _activation), inputGrads);
+            return;
+        }
         Tensor g = StridedCopy.ToContiguous(grad);
-        return _output.DType == DType.Float32 ? Backward(g.Span<float>(), _output.Span<float>()) : Backward(g.Span<double>(), _output.Span<double>());
+        if (_output.DType == DType.Float32) Backward(g.Span<float>(), _output.Span<float>(), inputGrads);
+        else Backward(g.Span<double>(), _output.Span<double>(), inputGrads);
     }
 
     /// <summary>
     /// dL/dz = g·f'(z) from the output into a scratch array (never a tensor: it lives only
     /// for this rule), then the affine map's products from it.
     /// </summary>
-    private Tensor?[] Backward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Backward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<Tensor?> inputGrads) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] scratch = BufferPool.Rent<T>(g.Length, out bool pooled);
         try
@@ -63,7 +67,7 @@ internal sealed class LinearActivationGradFn : GradFn
                 case FusedActivation.Tanh: TanhBackwardKernel.Apply(g, y, dz); break;
                 default: SigmoidBackwardKernel.Apply(g, y, dz); break;
             }
-            return Tensor.LinearBackward(_input, _weight, _bias, (ReadOnlySpan<T>)dz);
+            Tensor.LinearBackward(_input, _weight, _bias, (ReadOnlySpan<T>)dz, inputGrads);
         }
         finally
         {

@@ -20,15 +20,17 @@ internal sealed class LinearGradFn : GradFn
     }
 
     /// <inheritdoc/>
-    public override Tensor?[] Backward(Tensor grad) => TensorGraph.RecordingDuringBackward == true
-        ? Recorded(_input, _weight, _bias, grad)
-        : Tensor.LinearBackward(_input, _weight, _bias, Kernels.StridedCopy.ToContiguous(grad));
+    public override void Backward(Tensor grad, bool recorded, Span<Tensor?> inputGrads)
+    {
+        if (recorded) Recorded(_input, _weight, _bias, grad, inputGrads);
+        else Tensor.LinearBackward(_input, _weight, _bias, Kernels.StridedCopy.ToContiguous(grad), inputGrads);
+    }
 
-    /// <summary>The rule written with differentiable ops (a recorded backward pass: gradients of gradients).</summary>
-    internal static Tensor?[] Recorded(Tensor input, Tensor weight, Tensor? bias, Tensor grad) =>
-    [
-        input.RequiresGrad ? grad.MatMul(weight) : null,
-        weight.RequiresGrad ? grad.Transpose(0, 1).MatMul(input) : null,
-        bias is not null && bias.RequiresGrad ? grad.Sum(0) : null,
-    ];
+    /// <summary>The rule written with differentiable ops (a recorded backward pass: gradients of gradients), into the input, weight and (when given) bias slots.</summary>
+    internal static void Recorded(Tensor input, Tensor weight, Tensor? bias, Tensor grad, Span<Tensor?> inputGrads)
+    {
+        if (input.RequiresGrad) inputGrads[0] = grad.MatMul(weight);
+        if (weight.RequiresGrad) inputGrads[1] = grad.Transpose(0, 1).MatMul(input);
+        if (bias is not null && bias.RequiresGrad) inputGrads[2] = grad.Sum(0);
+    }
 }

@@ -24,17 +24,20 @@ internal sealed class MseLossGradFn : GradFn
     }
 
     /// <inheritdoc/>
-    public override Tensor?[] Backward(Tensor grad)
+    public override void Backward(Tensor grad, bool recorded, Span<Tensor?> inputGrads)
     {
-        int count = _input.Count;
-        if (TensorGraph.RecordingDuringBackward == true)
+        Tensor gx;
+        if (recorded)
         {
             // Differentiable ops, for gradients of gradients.
-            Tensor scale = _reduction == Reduction.Mean ? grad / count : grad;
-            Tensor gi = scale * (_input - _target) * 2.0;
-            return [_input.RequiresGrad ? gi : null, _target.RequiresGrad ? gi.Neg() : null];
+            Tensor scale = _reduction == Reduction.Mean ? grad / _input.Count : grad;
+            gx = scale * (_input - _target) * 2.0;
         }
-        Tensor gx = Losses.SquaredErrorGradient(_x, _t, grad, _reduction);
-        return [_input.RequiresGrad ? gx : null, _target.RequiresGrad ? gx.Neg() : null];
+        else
+        {
+            gx = Losses.SquaredErrorGradient(_x, _t, grad, _reduction);
+        }
+        if (_input.RequiresGrad) inputGrads[0] = gx;
+        if (_target.RequiresGrad) inputGrads[1] = gx.Neg();
     }
 }

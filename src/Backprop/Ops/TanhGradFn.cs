@@ -15,7 +15,7 @@ internal sealed class TanhGradFn : GradFn
     public TanhGradFn(Tensor input, Tensor result) : base("Tanh", [input], result) => _result = result;
 
     /// <inheritdoc/>
-    public override Tensor?[] Backward(Tensor grad) => [TensorGraph.RecordingDuringBackward == true
+    public override void Backward(Tensor grad, bool recorded, Span<Tensor?> inputGrads) => inputGrads[0] = recorded
         ? grad * (1.0 - _result * _result)
-        : Elementwise.Zip<TanhBackwardKernel>("Tanh backward", grad, _result)];
+        : Elementwise.Zip<TanhBackwardKernel>("Tanh backward", grad, _result);
 }

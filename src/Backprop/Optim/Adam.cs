@@ -12,7 +12,7 @@ public class Adam : Optimizer
 {
     private readonly Tensor?[] _m;
     private readonly Tensor?[] _v;
-    private readonly FusedStep<AdamState> _step = new(Slice);
+    private readonly FusedStep<AdamState> _step;
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="parameters">The parameters.</param>
@@ -31,6 +31,7 @@ public class Adam : Optimizer
         WeightDecay = weightDecay;
         _m = new Tensor?[Parameters.Count];
         _v = new Tensor?[Parameters.Count];
+        _step = new(Slice, TotalElements);
     }
 
     /// <summary>β₁.</summary>

@@ -1,10 +1,11 @@
 using Backprop.Kernels;
+using Backprop.Memory;
 
 namespace Backprop.Optim;
 
 /// <summary>
 /// Updates parameters from their gradients, as PyTorch's <c>torch.optim</c> optimizers do:
-/// <see cref="ZeroGrad"/>, backward, <see cref="Step"/>. Updates happen in place, under
+/// <see cref="ZeroGrad()"/>, backward, <see cref="Step"/>. Updates happen in place, under
 /// <see cref="Autograd.NoGrad"/>; parameters without a gradient are skipped.
 /// </summary>
 public abstract class Optimizer
@@ -30,10 +31,14 @@ public abstract class Optimizer
                 throw new ArgumentException($"{GetType().Name}: parameter {i} is the same tensor as parameter {first[_parameters[i]]}", nameof(parameters));
         }
         LearningRate = learningRate;
+        foreach (Tensor p in _parameters) TotalElements += p.Count;
         // Only the library's own optimizers are known to update through kernels alone: a
         // subclass elsewhere (of Adam, say) may override Update with tensor ops.
         _skipsNoGrad = UpdatesThroughKernels && GetType().Assembly == typeof(Optimizer).Assembly;
     }
+
+    /// <summary>The elements of all the parameters together (how long one fused step's pass is).</summary>
+    private protected long TotalElements { get; }
 
     private readonly bool _skipsNoGrad;
 
@@ -66,7 +71,8 @@ public abstract class Optimizer
     /// <summary>Clears every parameter's gradient.</summary>
     public void ZeroGrad()
     {
-        foreach (Tensor p in _parameters) p.ZeroGrad();
+        ThreadMemory thread = ThreadMemory.Current;
+        foreach (Tensor p in _parameters) p.ZeroGrad(thread);
     }
 
     /// <summary>Applies one update to every parameter that has a gradient.</summary>

@@ -13,7 +13,7 @@ public sealed class RmsProp : Optimizer
     private readonly Tensor?[] _square;
     private readonly Tensor?[] _average;
     private readonly Tensor?[] _momentum;
-    private readonly FusedStep<RmsPropState> _step = new(Slice);
+    private readonly FusedStep<RmsPropState> _step;
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="parameters">The parameters.</param>
@@ -34,6 +34,7 @@ public sealed class RmsProp : Optimizer
         _square = new Tensor?[Parameters.Count];
         _average = new Tensor?[Parameters.Count];
         _momentum = new Tensor?[Parameters.Count];
+        _step = new(Slice, TotalElements);
     }
 
     /// <summary>α.</summary>

@@ -11,7 +11,7 @@ namespace Backprop.Optim;
 public sealed class Sgd : Optimizer
 {
     private readonly Tensor?[] _momentumBuffers;
-    private readonly FusedStep<SgdState> _step = new(Slice);
+    private readonly FusedStep<SgdState> _step;
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="parameters">The parameters.</param>
@@ -30,6 +30,7 @@ public sealed class Sgd : Optimizer
         Nesterov = nesterov;
         Dampening = dampening;
         _momentumBuffers = new Tensor?[Parameters.Count];
+        _step = new(Slice, TotalElements);
     }
 
     /// <summary>μ.</summary>

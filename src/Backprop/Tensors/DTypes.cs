@@ -18,18 +18,30 @@ internal static class DTypes
     /// <summary>Throws unless <paramref name="t"/> holds floating-point numbers.</summary>
     public static void RequireFloat(string op, Tensor t, string argument = "input")
     {
+        // The test inline, the messages out of line: every op checks its operands.
+        if (!IsFloat(t.DType)) ThrowNotFloat(op, t, argument);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNotFloat(string op, Tensor t, string argument)
+    {
         if (t.DType == DType.Int64)
             throw new ArgumentException($"{op}: {argument} is an Int64 (index) tensor; arithmetic needs Float32 or Float64 (convert with To(DType.Float32))");
-        if (t.DType == DType.Bool)
-            throw new ArgumentException($"{op}: {argument} is a Bool (mask) tensor; this op needs Float32 or Float64 (convert with To(DType.Float32))");
+        throw new ArgumentException($"{op}: {argument} is a Bool (mask) tensor; this op needs Float32 or Float64 (convert with To(DType.Float32))");
     }
 
     /// <summary>Throws unless both tensors hold the same floating-point type.</summary>
     public static void RequireSame(string op, Tensor a, Tensor b)
     {
-        RequireFloat(op, a, "the first operand");
+        DType type = a.DType;
+        if (!IsFloat(type)) ThrowNotFloat(op, a, "the first operand");
+        if (b.DType != type) ThrowNotSame(op, a, b);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNotSame(string op, Tensor a, Tensor b)
+    {
         RequireFloat(op, b, "the second operand");
-        if (a.DType != b.DType)
-            throw new ArgumentException($"{op}: operands are {a.DType} {ShapeMath.Format(a.ShapeArray)} and {b.DType} {ShapeMath.Format(b.ShapeArray)}; mixing types is an error, convert one with To(DType)");
+        throw new ArgumentException($"{op}: operands are {a.DType} {ShapeMath.Format(a.ShapeArray)} and {b.DType} {ShapeMath.Format(b.ShapeArray)}; mixing types is an error, convert one with To(DType)");
     }
 }

@@ -23,7 +23,16 @@ public partial class Tensor
     /// </summary>
     public void ZeroGrad()
     {
-        if (GradIsAccumulator) Grad!.SharedStorage.Release("its gradient was cleared by ZeroGrad()");
+        if (GradIsAccumulator) Grad!.SharedStorage.Release(ClearedByZeroGrad);
         Grad = null;
     }
+
+    /// <summary><see cref="ZeroGrad()"/> with the calling thread's memory already at hand (an optimizer clearing all its parameters reads it once).</summary>
+    internal void ZeroGrad(Memory.ThreadMemory thread)
+    {
+        if (GradIsAccumulator) Grad!.SharedStorage.Release(ClearedByZeroGrad, thread);
+        Grad = null;
+    }
+
+    private const string ClearedByZeroGrad = "its gradient was cleared by ZeroGrad()";
 }

@@ -222,7 +222,7 @@ public partial class Tensor
 
     /// <summary>
     /// Whether <see cref="Grad"/> is the buffer the backward pass keeps for this leaf (contiguous,
-    /// owned by no scope, added into in place, released by <see cref="ZeroGrad"/>), rather than a
+    /// owned by no scope, added into in place, released by <see cref="ZeroGrad()"/>), rather than a
     /// tensor the user set.
     /// </summary>
     internal bool GradIsAccumulator => _extras?.GradIsAccumulator ?? false;

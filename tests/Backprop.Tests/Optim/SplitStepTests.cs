@@ -27,8 +27,9 @@ public class SplitStepTests
         var step = new FusedStep<int[]>(static (counts, start, count) =>
         {
             for (int i = start; i < start + count; i++) Interlocked.Increment(ref counts[i]);
-        });
+        }, lengths.Sum());
         for (int k = 0; k < lengths.Length; k++) step.Add(parameters[k], seen[k]);
+        Assert.All(seen, counts => Assert.All(counts, c => Assert.Equal(0, c))); // queued, not run
         step.Run();
         for (int k = 0; k < lengths.Length; k++)
         {
@@ -36,6 +37,28 @@ public class SplitStepTests
             Assert.Equal(versions[k] + 1, parameters[k].Version);
         }
         step.Run(); // nothing queued: nothing runs
+        Assert.All(seen, counts => Assert.All(counts, c => Assert.Equal(1, c)));
+    }
+
+    [Fact]
+    public void A_step_too_short_to_split_runs_each_update_as_it_is_added()
+    {
+        // TF Playground's network: 400 elements, far below two threads' minimum slices.
+        int[] lengths = [56, 8, 64, 8, 8, 1, 0];
+        Tensor[] parameters = [.. lengths.Select(n => Tensor.Zeros(n))];
+        int[][] seen = [.. lengths.Select(n => new int[n])];
+        var step = new FusedStep<int[]>(static (counts, start, count) =>
+        {
+            for (int i = start; i < start + count; i++) counts[i]++;
+        }, lengths.Sum());
+        for (int k = 0; k < lengths.Length; k++)
+        {
+            int version = parameters[k].Version;
+            step.Add(parameters[k], seen[k]);
+            Assert.All(seen[k], c => Assert.Equal(1, c));
+            Assert.Equal(version + 1, parameters[k].Version);
+        }
+        step.Run(); // everything already ran: nothing runs twice
         Assert.All(seen, counts => Assert.All(counts, c => Assert.Equal(1, c)));
     }
 
