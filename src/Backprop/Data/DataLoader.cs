@@ -110,7 +110,7 @@ public sealed class DataLoader : IEnumerable<Batch>
             // From the buffer pool: inside a Tensor.Scope() (a training step that fetches its
             // batch in its scope), the batch's memory is reused by the next one.
             Tensor features = Tensor.UninitializedMatrix(DType.Float32, size, width);
-            Tensor labels = Tensor.Uninitialized(DType.Int64, [size]);
+            Tensor labels = Tensor.UninitializedVector(DType.Int64, size);
             if (order is null)
             {
                 Dataset.Features.Span<float>().Slice(start * width, size * width).CopyTo(features.Span<float>());

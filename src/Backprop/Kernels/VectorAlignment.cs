@@ -11,6 +11,9 @@ namespace Backprop.Kernels;
 /// </summary>
 internal static unsafe class VectorAlignment
 {
+    /// <summary>Streams shorter than this (bytes) start their vectors at once, wherever they are.</summary>
+    public const int ShortStreamBytes = 1024;
+
     /// <summary>
     /// How many of the <paramref name="length"/> elements from <paramref name="start"/> to do one
     /// by one so that the rest starts on a boundary of the widest accelerated vector (64, 32 or
@@ -23,6 +26,9 @@ internal static unsafe class VectorAlignment
     /// </remarks>
     public static nuint Head<T>(ref T start, nuint length) where T : unmanaged
     {
+        // A short stream (a small network's parameter: 8 biases, a 8×8 weight) is a few vectors:
+        // the lines it crosses cost less than an element-by-element head of up to a vector.
+        if (length * (nuint)sizeof(T) < ShortStreamBytes) return 0;
         nuint vector = Vector512.IsHardwareAccelerated ? 64u : Vector256.IsHardwareAccelerated ? 32u : 16u;
         nuint address = (nuint)Unsafe.AsPointer(ref start);
         if (address % (nuint)sizeof(T) != 0) return 0;

@@ -31,6 +31,7 @@ public abstract class Optimizer
                 throw new ArgumentException($"{GetType().Name}: parameter {i} is the same tensor as parameter {first[_parameters[i]]}", nameof(parameters));
         }
         LearningRate = learningRate;
+        _name = GetType().Name;
         foreach (Tensor p in _parameters) TotalElements += p.Count;
         // Only the library's own optimizers are known to update through kernels alone: a
         // subclass elsewhere (of Adam, say) may override Update with tensor ops.
@@ -41,6 +42,9 @@ public abstract class Optimizer
     private protected long TotalElements { get; }
 
     private readonly bool _skipsNoGrad;
+
+    // For messages: read once (GetType().Name is a call into the runtime, and every step checks every gradient).
+    private readonly string _name;
 
     /// <summary>
     /// Whether <see cref="Update"/> writes the parameters and state through kernels on their
@@ -161,8 +165,10 @@ public abstract class Optimizer
     {
         if (!parameter.IsContiguous)
             throw new InvalidOperationException($"{GetType().Name}: the parameter is a non-contiguous view of shape {ShapeMath.Format(parameter.ShapeArray)}");
-        DTypes.RequireSame(GetType().Name, parameter, gradient);
-        Tensor aligned = ShapeMath.Same(gradient.ShapeArray, parameter.ShapeArray) ? gradient : ShapeOps.ExpandView(gradient, parameter.ShapeArray);
+        DTypes.RequireSame(_name, parameter, gradient);
+        // A gradient the backward pass made shares its parameter's shape array (the common case: no comparison).
+        bool sameShape = ReferenceEquals(gradient.ShapeArray, parameter.ShapeArray) || ShapeMath.Same(gradient.ShapeArray, parameter.ShapeArray);
+        Tensor aligned = sameShape ? gradient : ShapeOps.ExpandView(gradient, parameter.ShapeArray);
         return StridedCopy.ToContiguous(aligned);
     }
 }

@@ -16,6 +16,7 @@ internal sealed class MatrixShapes
     private const int Entries = 32; // a power of two
 
     private readonly Entry?[] _entries = new Entry?[Entries];
+    private readonly Entry?[] _vectors = new Entry?[Entries];
 
     private sealed class Entry(int[] shape, int[] strides)
     {
@@ -29,6 +30,15 @@ internal sealed class MatrixShapes
         Entry? entry = _entries[slot];
         if (entry is null || entry.Shape[0] != rows || entry.Shape[1] != cols)
             _entries[slot] = entry = new Entry([rows, cols], ShapeMath.ContiguousStrides([rows, cols]));
+        return (entry.Shape, entry.Strides);
+    }
+
+    /// <summary>The shape <c>[length]</c> and its stride <c>[1]</c>, shared (a batch's labels): never write either.</summary>
+    public (int[] Shape, int[] Strides) OfVector(int length)
+    {
+        int slot = length & (Entries - 1);
+        Entry? entry = _vectors[slot];
+        if (entry is null || entry.Shape[0] != length) _vectors[slot] = entry = new Entry([length], [1]);
         return (entry.Shape, entry.Strides);
     }
 }

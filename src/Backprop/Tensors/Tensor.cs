@@ -122,6 +122,14 @@ public partial class Tensor
         return new(count, RentStorage(dtype, count, thread), shape, strides);
     }
 
+    /// <summary><see cref="Uninitialized"/> for a [length] result, its shape and stride shared (<see cref="MatrixShapes"/>).</summary>
+    internal static Tensor UninitializedVector(DType dtype, int length)
+    {
+        ThreadMemory thread = ThreadMemory.Current;
+        (int[] shape, int[] strides) = thread.Shapes.OfVector(length);
+        return new(length, RentStorage(dtype, length, thread), shape, strides);
+    }
+
     /// <summary>
     /// <see cref="Uninitialized"/> of <paramref name="like"/>'s type and shape, sharing its shape
     /// array and, when they are the contiguous ones, its strides (neither is ever written): a

@@ -39,6 +39,38 @@ public class MatrixShapesTests
     }
 
     [Fact]
+    public void VectorsOfEveryLengthGetTheirOwnSharedShape()
+    {
+        // More lengths than slots (0 included), twice over.
+        for (int round = 0; round < 2; round++)
+        {
+            for (int length = 0; length <= 70; length++)
+            {
+                (int[] shape, int[] strides) = Shapes.OfVector(length);
+                Assert.Equal([length], shape);
+                Assert.Equal([1], strides);
+                Assert.Same(shape, Shapes.OfVector(length).Shape);
+            }
+        }
+    }
+
+    [Fact]
+    public void ShuffledBatchesShareTheirShapesAndHoldTheirRows()
+    {
+        var data = new Backprop.Data.Dataset(Tensor.FromArray([0f, 1f, 10f, 11f, 20f, 21f], 3, 2), Tensor.FromArray([0L, 1L, 2L]), classes: 3);
+        var loader = new Backprop.Data.DataLoader(data, batchSize: 2, shuffle: true, seed: 5);
+        int[] order = Backprop.Data.Dataset.Permutation(new Backprop.Random.NumpyRandom(5), 3);
+        Backprop.Data.Batch[] batches = [.. loader];
+        Assert.Equal([2, 1], batches.Select(b => b.Count));
+        Assert.Same(batches[0].Labels.ShapeArray, Shapes.OfVector(2).Shape);
+        Assert.Same(batches[0].Features.ShapeArray, Shapes.Of(2, 2).Shape);
+        long[] labels = [.. batches.SelectMany(b => b.Labels.ToArray<long>())];
+        float[] features = [.. batches.SelectMany(b => b.Features.ToArray<float>())];
+        Assert.Equal(order.Select(i => (long)i), labels);
+        Assert.Equal(order.SelectMany(i => new[] { 10f * i, 10f * i + 1 }), features);
+    }
+
+    [Fact]
     public void LinearResultsShareTheirShapeAndStayCorrect()
     {
         var layer = new Backprop.NN.Linear(3, 2, new Backprop.Random.NumpyRandom(4));
