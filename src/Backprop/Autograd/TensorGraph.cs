@@ -406,7 +406,8 @@ internal static class TensorGraph
 
     private static void CheckGradient(GradFn fn, Tensor input, Tensor grad, bool anomaly)
     {
-        if (!ShapeMath.Same(grad.ShapeArray, input.ShapeArray))
+        // A rule's fresh gradient usually shares its input's shape array (UninitializedLike): no comparison then.
+        if (!ReferenceEquals(grad.ShapeArray, input.ShapeArray) && !ShapeMath.Same(grad.ShapeArray, input.ShapeArray))
             throw new InvalidOperationException($"internal: {fn.Name} backward returned a gradient of shape {ShapeMath.Format(grad.ShapeArray)} for an input of shape {ShapeMath.Format(input.ShapeArray)}");
         if (anomaly && !AllFinite(grad))
         {

@@ -84,7 +84,7 @@ public sealed class Linear : Module
             Sigmoid or Activation { Kind: ActivationKind.Sigmoid } => FusedActivation.Sigmoid,
             _ => null,
         };
-        if (fused is null || HasHooks || next.HasHooks || input.Rank != 2 || input.Shape[1] != InFeatures || TensorGraph.Tracing)
+        if (fused is null || HasHooks || next.HasHooks || input.Rank != 2 || input.ShapeArray[1] != InFeatures || TensorGraph.Tracing)
             return null;
         // Read once for the whole layer (an AsyncLocal lookup): the anomaly check here, recording in the op.
         AutogradModes modes = Autograd.Modes;

@@ -11,24 +11,23 @@ namespace Backprop;
 /// </summary>
 internal sealed class LinearActivationGradFn : GradFn
 {
-    private readonly Tensor _input, _weight, _output;
-    private readonly Tensor? _bias;
+    // The input, weight and bias are read from Inputs (one object per layer and step: no second copy of them).
+    private readonly Tensor _output;
     private readonly FusedActivation _activation;
+
+    // The output's version when the op ran (the two saved-tensor slots hold the input and the weight).
+    private readonly int _outputVersion;
 
     /// <summary>The rule of <c>output = f(input.Linear(weight, bias))</c>; input, weight and output are saved (their versions taken now).</summary>
     public LinearActivationGradFn(Tensor input, Tensor weight, Tensor? bias, FusedActivation activation, Tensor output)
         : base(NameOf(activation), bias is null ? [input, weight] : [input, weight, bias], input, weight)
     {
-        _input = input;
-        _weight = weight;
-        _bias = bias;
         _activation = activation;
         _output = output;
-        OutputVersion = output.Version;
+        _outputVersion = output.Version;
     }
 
-    /// <summary>The output's version when the op ran (the two saved-tensor slots hold the input and the weight).</summary>
-    private int OutputVersion { get; }
+    private Tensor? Bias => Inputs.Length == 3 ? Inputs[2] : null;
 
     private static string NameOf(FusedActivation activation) => activation switch
     {
@@ -40,10 +39,10 @@ internal sealed class LinearActivationGradFn : GradFn
     /// <inheritdoc/>
     public override void Backward(Tensor grad, bool recorded, Span<Tensor?> inputGrads)
     {
-        CheckSaved(_output, OutputVersion, _output);
+        CheckSaved(_output, _outputVersion, _output);
         if (recorded)
         {
-            LinearGradFn.Recorded(_input, _weight, _bias, _output.ActivationBackward(grad, _activation), inputGrads);
+            LinearGradFn.Recorded(Inputs[0], Inputs[1], Bias, _output.ActivationBackward(grad, _activation), inputGrads);
             return;
         }
         Tensor g = StridedCopy.ToContiguous(grad);
@@ -67,7 +66,7 @@ internal sealed class LinearActivationGradFn : GradFn
                 case FusedActivation.Tanh: TanhBackwardKernel.Apply(g, y, dz); break;
                 default: SigmoidBackwardKernel.Apply(g, y, dz); break;
             }
-            Tensor.LinearBackward(_input, _weight, _bias, (ReadOnlySpan<T>)dz, inputGrads);
+            Tensor.LinearBackward(Inputs[0], Inputs[1], Bias, (ReadOnlySpan<T>)dz, inputGrads);
         }
         finally
         {
