@@ -77,18 +77,25 @@ public sealed class Linear : Module
     /// </summary>
     internal Tensor? ForwardFused(Tensor input, Module next)
     {
-        FusedActivation? fused = next switch
+        FusedActivation? fused = FusesWith(next);
+        if (fused is null || input.Rank != 2 || input.ShapeArray[1] != InFeatures || TensorGraph.Tracing)
+            return null;
+        // Read once for the whole layer (an AsyncLocal lookup): the anomaly check here, recording in the op.
+        AutogradModes modes = Autograd.Modes;
+        if ((modes & AutogradModes.AnomalyDetection) != 0) return null;
+        return input.LinearActivation(Weight, Bias, fused.Value, modes);
+    }
+
+    /// <summary>The activation this layer runs in one op with when <paramref name="next"/> follows it: a ReLU, tanh or sigmoid module, with no hook on either; else null.</summary>
+    internal FusedActivation? FusesWith(Module next)
+    {
+        if (HasHooks || next.HasHooks) return null;
+        return next switch
         {
             ReLU or Activation { Kind: ActivationKind.Relu } => FusedActivation.Relu,
             Tanh or Activation { Kind: ActivationKind.Tanh } => FusedActivation.Tanh,
             Sigmoid or Activation { Kind: ActivationKind.Sigmoid } => FusedActivation.Sigmoid,
             _ => null,
         };
-        if (fused is null || HasHooks || next.HasHooks || input.Rank != 2 || input.ShapeArray[1] != InFeatures || TensorGraph.Tracing)
-            return null;
-        // Read once for the whole layer (an AsyncLocal lookup): the anomaly check here, recording in the op.
-        AutogradModes modes = Autograd.Modes;
-        if ((modes & AutogradModes.AnomalyDetection) != 0) return null;
-        return input.LinearActivation(Weight, Bias, fused.Value, modes);
     }
 }

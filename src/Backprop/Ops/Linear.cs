@@ -87,29 +87,40 @@ public partial class Tensor
     /// <summary><see cref="LinearBackward(Tensor, Tensor, Tensor?, Tensor, Span{Tensor?})"/> from the output's gradient as a row-major [rows, out] span.</summary>
     internal static void LinearBackward<T>(Tensor input, Tensor weight, Tensor? bias, ReadOnlySpan<T> g, Span<Tensor?> grads) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int rows = input._shape[0], inFeatures = input._shape[1], outFeatures = weight._shape[0];
+        int rows = input._shape[0];
         if (input.RequiresGrad)
         {
-            // G·W: the same product as G·(Wᵀ)ᵀ through the composed form's transposed views.
             Tensor gx = UninitializedLike(input);
-            MatMulKernel.MultiplyIntoFresh(g, outFeatures, 1, weight.Storage<T>().AsSpan(weight._offset), weight._strides[0], weight._strides[1],
-                gx.Span<T>(), rows, inFeatures, outFeatures);
+            LinearInputGradient(g, weight, gx.Span<T>(), rows);
             grads[0] = gx;
         }
-        if (weight.RequiresGrad)
-        {
-            // Gᵀ·x, laid out as the weight is ([out, in], contiguous): never copied to be made so.
-            Tensor gw = UninitializedLike(weight);
-            MatMulKernel.MultiplyIntoFresh(g, 1, outFeatures, input.Storage<T>().AsSpan(input._offset), input._strides[0], input._strides[1],
-                gw.Span<T>(), outFeatures, inFeatures, rows);
-            grads[1] = gw;
-        }
-        if (bias is not null && bias.RequiresGrad)
-        {
-            // The column sums, by the same reduction (and so the same bits) as the broadcast add's SumTo.
-            Tensor gb = UninitializedLike(bias);
-            ReduceKernels.Sum(g, gb.Span<T>(), 1, rows, outFeatures);
-            grads[2] = gb;
-        }
+        if (weight.RequiresGrad) grads[1] = LinearWeightGradient(g, input.Storage<T>().AsSpan(input._offset), input._strides[0], input._strides[1], weight, rows);
+        if (bias is not null && bias.RequiresGrad) grads[2] = LinearBiasGradient(g, bias, rows);
+    }
+
+    /// <summary>d/dx = G·W into <paramref name="gx"/> ([rows, in], row-major): the same product as G·(Wᵀ)ᵀ through the composed form's transposed views.</summary>
+    internal static void LinearInputGradient<T>(ReadOnlySpan<T> g, Tensor weight, Span<T> gx, int rows) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int outFeatures = weight._shape[0], inFeatures = weight._shape[1];
+        MatMulKernel.MultiplyIntoFresh(g, outFeatures, 1, weight.Storage<T>().AsSpan(weight._offset), weight._strides[0], weight._strides[1],
+            gx, rows, inFeatures, outFeatures);
+    }
+
+    /// <summary>d/dW = Gᵀ·x for the input read through its strides, laid out as the weight is ([out, in], contiguous): never copied to be made so.</summary>
+    internal static Tensor LinearWeightGradient<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, int xRowStride, int xColStride, Tensor weight, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int outFeatures = weight._shape[0], inFeatures = weight._shape[1];
+        Tensor gw = UninitializedLike(weight);
+        MatMulKernel.MultiplyIntoFresh(g, 1, outFeatures, x, xRowStride, xColStride, gw.Span<T>(), outFeatures, inFeatures, rows);
+        return gw;
+    }
+
+    /// <summary>d/db: the column sums of G, by the same reduction (and so the same bits) as the broadcast add's SumTo.</summary>
+    internal static Tensor LinearBiasGradient<T>(ReadOnlySpan<T> g, Tensor bias, int rows) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Tensor gb = UninitializedLike(bias);
+        ReduceKernels.Sum(g, gb.Span<T>(), 1, rows, bias._shape[0]);
+        return gb;
     }
 }

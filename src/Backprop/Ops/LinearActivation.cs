@@ -54,7 +54,8 @@ public partial class Tensor
         _ => z.Sigmoid(),
     };
 
-    private static void ActivateInPlace<T>(Span<T> z, FusedActivation activation) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    /// <summary>Applies <paramref name="activation"/> to <paramref name="z"/> in place, by the kernel of the activation's own op.</summary>
+    internal static void ActivateInPlace<T>(Span<T> z, FusedActivation activation) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         switch (activation)
         {

@@ -50,6 +50,18 @@ internal sealed class LinearActivationGradFn : GradFn
         else Backward(g.Span<double>(), _output.Span<double>(), inputGrads);
     }
 
+    /// <summary>dL/dz = <paramref name="g"/>·f'(z) into <paramref name="dz"/>, f' read from the activation's output <paramref name="y"/>.</summary>
+    internal static void ActivationGradient<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> dz, FusedActivation activation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (activation)
+        {
+            case FusedActivation.Relu: KeepWherePositiveKernel.Apply(g, y, dz); break;
+            case FusedActivation.Tanh: TanhBackwardKernel.Apply(g, y, dz); break;
+            default: SigmoidBackwardKernel.Apply(g, y, dz); break;
+        }
+    }
+
     /// <summary>
     /// dL/dz = g·f'(z) from the output into a scratch array (never a tensor: it lives only
     /// for this rule), then the affine map's products from it.
@@ -60,12 +72,7 @@ internal sealed class LinearActivationGradFn : GradFn
         try
         {
             Span<T> dz = scratch.AsSpan(0, g.Length);
-            switch (_activation)
-            {
-                case FusedActivation.Relu: KeepWherePositiveKernel.Apply(g, y, dz); break;
-                case FusedActivation.Tanh: TanhBackwardKernel.Apply(g, y, dz); break;
-                default: SigmoidBackwardKernel.Apply(g, y, dz); break;
-            }
+            ActivationGradient(g, y, dz, _activation);
             Tensor.LinearBackward(Inputs[0], Inputs[1], Bias, (ReadOnlySpan<T>)dz, inputGrads);
         }
         finally
