@@ -77,9 +77,11 @@ internal sealed class LinearActivationStackGradFn : GradFn
     {
         Tensor input = Inputs[0];
         int rows = input.ShapeArray[0];
+        // dL/dz of the layer running (its output's width), and dL/d(its input) for every layer
+        // but the first (the width of the output of the layer below): never wider than the
+        // widest output.
         int widest = 0;
-        foreach (FusedLayer layer in _layers) widest = Math.Max(widest, Math.Max(layer.Weight.ShapeArray[0], layer.Weight.ShapeArray[1]));
-        // dL/dz of the layer running, and dL/d(its input): the gradient the layer below starts from.
+        foreach (FusedLayer layer in _layers) widest = Math.Max(widest, layer.Weight.ShapeArray[0]);
         T[] dzArray = BufferPool.Rent<T>(rows * widest, out bool dzPooled);
         T[] gxArray = BufferPool.Rent<T>(rows * widest, out bool gxPooled);
         try
