@@ -63,6 +63,9 @@ internal abstract class GradFn
         _moreSaved = versions;
     }
 
+    /// <summary>Records the versions of tensors the rule reads beyond the two given to the constructor, <paramref name="saved"/> already holding each with its version now (no copy is made).</summary>
+    protected void SaveMore(SavedTensor[] saved) => _moreSaved = saved;
+
     /// <summary>
     /// Throws if a tensor the rule reads was written in place since the op ran (its storage's
     /// version moved on), which would make the gradient silently wrong.

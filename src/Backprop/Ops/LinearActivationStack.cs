@@ -35,7 +35,7 @@ public partial class Tensor
         bool record = TensorGraph.WillRecord(modes, this, FirstRequiringGrad(layers));
         Tensor output = UninitializedMatrix(DType, rows, layers[^1].Weight.ShapeArray[0]);
         // Kept for the backward pass when recorded; otherwise the same buffer, given back at once.
-        Tensor hidden = Uninitialized(DType, [rows * hiddenWidth]);
+        Tensor hidden = UninitializedVector(DType, rows * hiddenWidth);
         if (DType == DType.Float32) StackForward<float>(layers, hidden.Span<float>(), output.Span<float>());
         else StackForward<double>(layers, hidden.Span<double>(), output.Span<double>());
         if (record) return TensorGraph.Record(output, new LinearActivationStackGradFn(this, layers, hidden, output), modes);

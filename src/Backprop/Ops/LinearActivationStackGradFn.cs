@@ -31,8 +31,8 @@ internal sealed class LinearActivationStackGradFn : GradFn
         _output = output;
         _hiddenVersion = hidden.Version;
         _outputVersion = output.Version;
-        var weights = new Tensor[layers.Length];
-        for (int l = 0; l < layers.Length; l++) weights[l] = layers[l].Weight;
+        var weights = new SavedTensor[layers.Length];
+        for (int l = 0; l < layers.Length; l++) weights[l] = new SavedTensor(layers[l].Weight, layers[l].Weight.Version);
         SaveMore(weights);
     }
 
