@@ -150,9 +150,14 @@ internal readonly struct TanhKernel : IUnaryKernel
     }
 }
 
+/// <summary>1 / (1 + e^-x) by TensorPrimitives, which refuses empty spans (an empty batch): nothing to do then.</summary>
 internal readonly struct SigmoidKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y);
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.IsEmpty) return;
+        TensorPrimitives.Sigmoid(x, y);
+    }
 }
 
 /// <summary>max(x, 0); NaN stays NaN.</summary>

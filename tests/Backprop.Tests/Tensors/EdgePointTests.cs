@@ -119,6 +119,31 @@ public class EdgePointTests
     }
 
     [Fact]
+    public void ElementwiseOpsOnEmptyTensorsGiveEmptyResultsAndGradients()
+    {
+        // An empty batch flows through every layer of a network: each op returns an empty
+        // result and an empty gradient (TensorPrimitives refuses some empty spans outright).
+        Func<Tensor, Tensor>[] ops =
+        [
+            x => x.Sigmoid(), x => x.Tanh(), x => x.Relu(), x => x.Exp(), x => x.Log(), x => x.Neg(), x => x.Abs(),
+            x => x.Sqrt(), x => x.Pow(3), x => x.LeakyRelu(), x => x.Gelu(), x => x.Softplus(),
+            x => x.Softmax(-1), x => x.LogSoftmax(-1), x => x * x, x => x + 1.0, x => x / 2.0,
+        ];
+        foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            for (int i = 0; i < ops.Length; i++)
+            {
+                Tensor x = Tensor.Zeros([0, 3], dtype);
+                x.RequiresGrad = true;
+                Tensor y = ops[i](x);
+                Assert.Equal([0, 3], y.Shape);
+                y.Sum().Backward();
+                Assert.Equal([0, 3], x.Grad!.Shape);
+            }
+        }
+    }
+
+    [Fact]
     public void EmptyReductionsGiveIdentitiesOrNaN()
     {
         Tensor empty = Tensor.Zeros([0], DType.Float64);

@@ -1,4 +1,5 @@
 using Backprop.Diagnostics;
+using CsCheck;
 using Backprop.Memory;
 using Backprop.NN;
 using Backprop.Random;
@@ -71,6 +72,42 @@ public class LinearActivationStackTests
                 Assert.Equal(inputRequiresGrad, together.gx is not null);
             }
         }
+    }
+
+    [Fact]
+    public void RandomStacksMatchTheLayersOneByOneBitForBit()
+    {
+        // Depth, widths (1 to 20: vector edges and tails), batch rows (0 to 13), activations,
+        // biases and a second backward pass into the same leaves (accumulation), all drawn.
+        Gen<(int[] Widths, int Rows, int[] Kinds, bool Bias, uint Seed)> stacks = Gen.Select(
+            Gen.Int[1, 20].Array[3, 6], Gen.Int[0, 13], Gen.Int[0, 2].Array[5], Gen.Bool, Gen.UInt);
+        stacks.Sample(stack =>
+        {
+            (int[] widths, int rows, int[] kinds, bool bias, uint seed) = stack;
+            ActivationKind[] activations = [ActivationKind.Relu, ActivationKind.Tanh, ActivationKind.Sigmoid];
+            Tensor batch = Tensor.Randn(new NumpyRandom(seed), rows, widths[0]);
+            Tensor seedGrad = Tensor.Randn(new NumpyRandom(seed + 1), rows, widths[^1]);
+            (float[] y, float[][] grads) Run(bool stacked)
+            {
+                var model = new Sequential();
+                for (int l = 0; l + 1 < widths.Length; l++)
+                {
+                    model.Add(new Linear(widths[l], widths[l + 1], new NumpyRandom(seed + 2 + (uint)l), bias));
+                    model.Add(new Activation(activations[kinds[l]]));
+                }
+                Tensor y = default!;
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    y = stacked ? model.Forward(batch) : OneByOne(model, batch);
+                    y.Backward(seedGrad);
+                }
+                return (y.ToArray<float>(), [.. model.Parameters().Select(p => p.Grad!.ToArray<float>())]);
+            }
+            var apart = Run(false);
+            var together = Run(true);
+            Assert.Equal(apart.y, together.y);
+            Assert.Equal(apart.grads, together.grads);
+        }, iter: 100);
     }
 
     [Fact]
