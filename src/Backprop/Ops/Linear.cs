@@ -54,24 +54,27 @@ public partial class Tensor
     /// <summary><c>this·weightᵀ + bias</c> for a checked [rows, in] input, into a new tensor (nothing recorded).</summary>
     private Tensor LinearRows(Tensor weight, Tensor? bias)
     {
-        int rows = _shape[0], inFeatures = _shape[1], outFeatures = weight._shape[0];
-        Tensor result = UninitializedMatrix(DType, rows, outFeatures);
-        // Wᵀ read through W's own strides: element (p, j) of Wᵀ is W[j, p].
+        int rows = _shape[0], inFeatures = _shape[1];
+        Tensor result = UninitializedMatrix(DType, rows, weight._shape[0]);
         if (DType == DType.Float32)
-        {
-            MatMulKernel.MultiplyIntoFresh<float>(Storage<float>().AsSpan(_offset), _strides[0], _strides[1],
-                weight.Storage<float>().AsSpan(weight._offset), weight._strides[1], weight._strides[0],
-                result.Storage<float>().AsSpan(0, rows * outFeatures), rows, outFeatures, inFeatures);
-            if (bias is not null) BiasKernel.AddRows(result.Span<float>(), StridedCopy.ToContiguous(bias).Span<float>());
-        }
+            AffineRowsInto(Storage<float>().AsSpan(_offset), _strides[0], _strides[1], rows, inFeatures, weight, bias, result.Span<float>());
         else
-        {
-            MatMulKernel.MultiplyIntoFresh<double>(Storage<double>().AsSpan(_offset), _strides[0], _strides[1],
-                weight.Storage<double>().AsSpan(weight._offset), weight._strides[1], weight._strides[0],
-                result.Storage<double>().AsSpan(0, rows * outFeatures), rows, outFeatures, inFeatures);
-            if (bias is not null) BiasKernel.AddRows(result.Span<double>(), StridedCopy.ToContiguous(bias).Span<double>());
-        }
+            AffineRowsInto(Storage<double>().AsSpan(_offset), _strides[0], _strides[1], rows, inFeatures, weight, bias, result.Span<double>());
         return result;
+    }
+
+    /// <summary>
+    /// <c>x·weightᵀ + bias</c> into <paramref name="z"/> ([rows, out], row-major), for a [rows, in]
+    /// input read through its strides: a Linear layer's forward, and each layer of a stack
+    /// (<see cref="LinearActivationStack"/>), so both compute the same bits.
+    /// </summary>
+    internal static void AffineRowsInto<T>(ReadOnlySpan<T> x, int xRowStride, int xColStride, int rows, int inFeatures,
+        Tensor weight, Tensor? bias, Span<T> z) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Wᵀ read through W's own strides: element (p, j) of Wᵀ is W[j, p].
+        MatMulKernel.MultiplyIntoFresh(x, xRowStride, xColStride, weight.Storage<T>().AsSpan(weight._offset), weight._strides[1], weight._strides[0],
+            z, rows, weight._shape[0], inFeatures);
+        if (bias is not null) BiasKernel.AddRows(z, StridedCopy.ToContiguous(bias).Span<T>());
     }
 
     private static Tensor RecordLinear(Tensor result, Tensor input, Tensor weight, Tensor? bias) =>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Backprop.Kernels;
 
 namespace Backprop;
 
@@ -66,10 +65,7 @@ public partial class Tensor
             Tensor weight = layers[l].Weight;
             int outFeatures = weight._shape[0];
             Span<T> z = l + 1 == layers.Length ? output : hidden.Slice(offset, rows * outFeatures);
-            // Wᵀ read through W's own strides, as LinearRows reads it.
-            MatMulKernel.MultiplyIntoFresh<T>(x, xRowStride, xColStride, weight.Storage<T>().AsSpan(weight._offset), weight._strides[1], weight._strides[0],
-                z, rows, outFeatures, inFeatures);
-            if (layers[l].Bias is { } bias) BiasKernel.AddRows(z, StridedCopy.ToContiguous(bias).Span<T>());
+            AffineRowsInto(x, xRowStride, xColStride, rows, inFeatures, weight, layers[l].Bias, z);
             ActivateInPlace(z, layers[l].Activation);
             x = z;
             (xRowStride, xColStride, inFeatures) = (outFeatures, 1, outFeatures);

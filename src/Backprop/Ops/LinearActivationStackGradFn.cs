@@ -11,8 +11,8 @@ namespace Backprop;
 /// </summary>
 /// <remarks>
 /// Its inputs are the stack's input, then each layer's weight and (when it has one) bias. The
-/// input, the weights, the output and the hidden activations are saved (their versions taken
-/// when the op ran). When the backward pass is itself recorded (<c>createGraph</c>), the stack
+/// input, the weights and the output are saved (their versions taken when the op ran); the
+/// hidden activations are the rule's own buffer, which nothing else can reach or write. When the backward pass is itself recorded (<c>createGraph</c>), the stack
 /// is run again layer by layer with recorded ops and differentiated by a nested pass, so that
 /// gradients of gradients work.
 /// </remarks>
@@ -20,7 +20,6 @@ internal sealed class LinearActivationStackGradFn : GradFn
 {
     private readonly FusedLayer[] _layers;
     private readonly Tensor _hidden, _output;
-    private readonly int _hiddenVersion, _outputVersion;
 
     /// <summary>The rule of <c>output = stack(input)</c> over <paramref name="layers"/>, whose hidden outputs are in <paramref name="hidden"/>.</summary>
     public LinearActivationStackGradFn(Tensor input, FusedLayer[] layers, Tensor hidden, Tensor output)
@@ -29,8 +28,6 @@ internal sealed class LinearActivationStackGradFn : GradFn
         _layers = layers;
         _hidden = hidden;
         _output = output;
-        _hiddenVersion = hidden.Version;
-        _outputVersion = output.Version;
         var weights = new SavedTensor[layers.Length];
         for (int l = 0; l < layers.Length; l++) weights[l] = new SavedTensor(layers[l].Weight, layers[l].Weight.Version);
         SaveMore(weights);
@@ -61,7 +58,6 @@ internal sealed class LinearActivationStackGradFn : GradFn
     /// <inheritdoc/>
     public override void Backward(Tensor grad, bool recorded, Span<Tensor?> inputGrads)
     {
-        CheckSaved(_hidden, _hiddenVersion, _output);
         if (recorded)
         {
             Recorded(grad, inputGrads);

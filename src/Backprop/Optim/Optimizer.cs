@@ -164,7 +164,7 @@ public abstract class Optimizer
     private protected Tensor ContiguousGradient(Tensor parameter, Tensor gradient)
     {
         if (!parameter.IsContiguous)
-            throw new InvalidOperationException($"{GetType().Name}: the parameter is a non-contiguous view of shape {ShapeMath.Format(parameter.ShapeArray)}");
+            throw new InvalidOperationException($"{_name}: the parameter is a non-contiguous view of shape {ShapeMath.Format(parameter.ShapeArray)}");
         DTypes.RequireSame(_name, parameter, gradient);
         // A gradient the backward pass made shares its parameter's shape array (the common case: no comparison).
         bool sameShape = ReferenceEquals(gradient.ShapeArray, parameter.ShapeArray) || ShapeMath.Same(gradient.ShapeArray, parameter.ShapeArray);
