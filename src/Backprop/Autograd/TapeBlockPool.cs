@@ -91,11 +91,12 @@ internal static unsafe class TapeBlockPool
         // A block whose pages were given back, else a fresh one. Uninitialised: every entry is
         // written when its node is recorded.
         Stack<nint> released = Released[SizeClass(capacity)];
-        lock (released)
-        {
-            if (released.TryPop(out nint nodes)) return (TapeNode*)nodes;
-        }
-        return TapeMemory.Carve(capacity);
+        nint given;
+        bool found;
+        lock (released) found = released.TryPop(out given);
+        if (!found) return TapeMemory.Carve(capacity);
+        TapeMemory.Populate((TapeNode*)given, capacity); // its pages went back: map them again at once, as Carve does
+        return (TapeNode*)given;
     }
 
     /// <summary>Counts a full-size rent since the last collection.</summary>

@@ -48,6 +48,24 @@ public unsafe class TapeMemoryTests
         Assert.Equal(2.5, nodes[7].Data);
     }
 
+    [Fact]
+    public void OnLinuxABlockIsMappedWholeBeforeItsFirstNodeIsWritten()
+    {
+        if (!OperatingSystem.IsLinux()) return; // MADV_POPULATE_WRITE is Linux's
+        int pages = TapeMemory.BlockBytes(TapeChunk.MaxCapacity) / 4096;
+        TapeNode* nodes = TapeMemory.Carve(TapeChunk.MaxCapacity);
+        Assert.Equal(pages, ResidentPages(nodes, pages)); // nothing written yet: populated by Carve
+        Assert.Equal(0.0, nodes[TapeChunk.MaxCapacity - 1].Data); // fresh pages read zeros
+
+        // Given back, then taken again (as TapeBlockPool reuses a released block): mapped again at once.
+        nodes[3].Data = 4.5;
+        TapeMemory.Release(nodes, TapeChunk.MaxCapacity);
+        Assert.Equal(0, ResidentPages(nodes, pages));
+        TapeMemory.Populate(nodes, TapeChunk.MaxCapacity);
+        Assert.Equal(pages, ResidentPages(nodes, pages));
+        Assert.Equal(0.0, nodes[3].Data);
+    }
+
     /// <summary>How many of the <paramref name="pages"/> pages from <paramref name="block"/> are resident (mincore).</summary>
     private static int ResidentPages(TapeNode* block, int pages)
     {
