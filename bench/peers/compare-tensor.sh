@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the tensor engine's workloads and PyTorch's (Debian's python3-torch, with
 # libopenblas0-pthread) in one go, on 1 and on 2 threads, and prints each pair with its ratio;
-# then the README's MNIST run in both. Usage: bench/peers/compare-tensor.sh [EPOCHS]
+# then the README's MNIST run in both; then the figures that have no peer (10,000 steps, the
+# scalar engine), and last every target of the performance issue with its verdict. Usage: bench/peers/compare-tensor.sh [EPOCHS]
 # (default 20, the README's). Ratios > 1 mean Backprop is faster.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,6 +25,11 @@ if [ -d "$mnist" ]; then
     torch_py "$threads" bench/peers/torch_mnist.py "$mnist" "$threads" "$epochs" >"$results/theirs-mnist-$threads.json"
   done
 fi
+
+# 10,000 raw-tensor steps without a scope, under the large-object threshold that the CLI's
+# runtimeconfig and the library package's buildTransitive props both set (docs/packaging.md).
+backprop bench tensor --long --json >"$results/ours-long.json"
+backprop bench scalar --json >"$results/ours-scalar.json"
 
 /usr/bin/python3 - "$results" <<'PY'
 import json, os, sys
@@ -50,4 +56,42 @@ for threads in (1, 2):
         print(f"{'MNIST-10k, README flags: ' + key:72}{threads:>8}{ours[key]:12.3f}{theirs[key]:12.3f}  {unit:8} {theirs[key] / ours[key]:.2f}x")
     print(f"{'MNIST-10k: minor page faults a step':72}{threads:>8}{ours['MinorFaults'] / ours['Steps']:12.1f}{theirs['MinorFaults'] / theirs['Steps']:12.1f}")
     print(f"{'MNIST-10k: test accuracy':72}{threads:>8}{ours['TestAccuracy']:12.4f}{theirs['TestAccuracy']:12.4f}")
+
+# Every target of the performance issue, with its verdict.
+def figure(name, prefix):
+    return next((f["Value"] for f in load(name) or [] if f["Workload"].startswith(prefix)), None)
+rows = []
+def target(label, value, ok, shown):
+    rows.append((label, "n/a" if value is None else shown.format(value), "-" if value is None else ("met" if ok(value) else "NOT MET")))
+mnist = {t: (load(f"ours-mnist-{t}.json"), load(f"theirs-mnist-{t}.json")) for t in (1, 2)}
+if all(o and p for o, p in mnist.values()):
+    target("MNIST-10k training, 1 thread: PyTorch / Backprop >= 1.0",
+           mnist[1][1]["TrainingSeconds"] / mnist[1][0]["TrainingSeconds"], lambda v: v >= 1.0, "{:.2f}x")
+    best = min(p["TrainingSeconds"] for _, p in mnist.values())
+    target("MNIST-10k training, our 2 threads against PyTorch's best >= 1.0",
+           best / mnist[2][0]["TrainingSeconds"], lambda v: v >= 1.0, "{:.2f}x")
+    target("MNIST-10k minor page faults a step <= 10 (worse of 1 and 2 threads)",
+           max(o["MinorFaults"] / o["Steps"] for o, _ in mnist.values()), lambda v: v <= 10, "{:.1f}")
+for kind in ("Adam", "Sgd optimizer"):
+    for threads, floor in ((1, 1.2), (2, 1.5)):
+        prefix = f"MLP 784-256-128-10 step, batch 128 (nn modules + {kind})"
+        ours, theirs = figure(f"ours-{threads}.json", prefix), figure(f"theirs-{threads}.json", prefix)
+        target(f"MLP step, modules + {kind.split()[0]}, {threads} thread{'s' if threads > 1 else ''}: ratio >= {floor}",
+               None if ours is None or theirs is None else theirs / ours, lambda v, f=floor: v >= f, "{:.2f}x")
+shares = [f["Value"] for t in (1, 2) for f in load(f"ours-{t}.json") if f["Workload"].startswith("Tensor.MatMul")]
+target("Tensor.MatMul at 128^3-1024^3 within 5% of the kernel alone (lowest share)", min(shares), lambda v: v >= 95, "{:.1f}%")
+prefix = "Adam update alone"
+target("Adam update of the MLP's 235k parameters <= 60 us (2 threads)", figure("ours-2.json", prefix), lambda v: v <= 60, "{:.1f} us")
+target("MLP step allocation <= 64 KB (worse of 1 and 2 threads)",
+       max(figure(f"ours-{t}.json", "MLP step (modules + Adam): bytes") for t in (1, 2)), lambda v: v <= 65536, "{:.0f} B")
+target("10,000 raw-tensor MLP steps, no scope: 0 gen-2 collections",
+       figure("ours-long.json", "10,000 MLP steps: gen-2"), lambda v: v == 0, "{:.0f}")
+scalar = load("ours-scalar.json")
+target("scalar engine: demo step mean <= 1 ms", scalar["MeanStepMilliseconds"], lambda v: v <= 1, "{:.3f} ms")
+target("scalar engine: 1M-step chain, first run <= 100 ms", scalar["ChainMilliseconds"], lambda v: v <= 100, "{:.1f} ms")
+target("scalar engine: 1M-step chain, peak memory <= 200 MB", scalar["ChainPeakMegabytes"], lambda v: v <= 200, "{:.1f} MB")
+print()
+print(f"{'target':80}{'value':>14}  verdict")
+for label, value, verdict in rows:
+    print(f"{label:80}{value:>14}  {verdict}")
 PY

@@ -36,9 +36,11 @@ public sealed class ReadmeInstallTests(PackedFeed packed) : IClassFixture<Packed
         (code, output) = Shell.Run(blocks[2], app, Minutes5, environment);
         Assert.True(code == 0, output);
         Assert.Equal(program.ExpectedOutput, output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        // The package's buildTransitive props reached the app's runtimeconfig: no 100 ms tiering delay (docs/packaging.md).
+        // The package's buildTransitive props reached the app's runtimeconfig: no 100 ms tiering
+        // delay, a 2 MB large-object threshold (docs/packaging.md).
         string runtimeConfig = File.ReadAllText(Path.Combine(app, "bin", "Debug", "net10.0", "MyNet.runtimeconfig.json"));
         Assert.Contains("\"System.Runtime.TieredCompilation.CallCountingDelayMs\": 0", runtimeConfig);
+        Assert.Contains("\"System.GC.LOHThreshold\": 2097152", runtimeConfig);
 
         // dotnet tool install --global (into the fresh home), then backprop chapter from PATH.
         (code, output) = Shell.Run(blocks[3], app, Minutes5, environment);
