@@ -2,8 +2,10 @@
 # Runs the tensor engine's workloads and PyTorch's (Debian's python3-torch, with
 # libopenblas0-pthread) in one go, on 1 and on 2 threads, and prints each pair with its ratio;
 # then the README's MNIST run in both; then the figures that have no peer (10,000 steps, the
-# scalar engine), and last every target of the performance issue with its verdict. Usage: bench/peers/compare-tensor.sh [EPOCHS]
-# (default 20, the README's). Ratios > 1 mean Backprop is faster.
+# scalar engine), and last every target of the performance issue with its verdict. Usage:
+# [ROUNDS=N] bench/peers/compare-tensor.sh [EPOCHS] (default 20, the README's). Ratios > 1 mean
+# Backprop is faster. The VM runs in slow and fast phases; ROUNDS=3 runs the two sides' step
+# workloads three times, alternately, and keeps each side's best median per workload.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 epochs=${1:-20}
@@ -15,9 +17,12 @@ backprop() { dotnet src/Backprop.Cli/bin/Release/net10.0/backprop.dll "$@"; }
 torch_py() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$1" OMP_NUM_THREADS="$1" /usr/bin/python3 "${@:2}"; }
 
 results=$(mktemp -d)
-for threads in 1 2; do
-  DOTNET_PROCESSOR_COUNT=$threads backprop bench tensor --json >"$results/ours-$threads.json"
-  torch_py "$threads" bench/peers/torch_tensor.py "$threads" >"$results/theirs-$threads.json"
+rounds=${ROUNDS:-1}
+for round in $(seq 1 "$rounds"); do
+  for threads in 1 2; do
+    DOTNET_PROCESSOR_COUNT=$threads backprop bench tensor --json >"$results/ours-$threads-$round.json"
+    torch_py "$threads" bench/peers/torch_tensor.py "$threads" >"$results/theirs-$threads-$round.json"
+  done
 done
 if [ -d "$mnist" ]; then
   for threads in 1 2; do
@@ -29,14 +34,32 @@ fi
 # 10,000 raw-tensor steps without a scope, under the large-object threshold that the CLI's
 # runtimeconfig and the library package's buildTransitive props both set (docs/packaging.md).
 backprop bench tensor --long --json >"$results/ours-long.json"
-backprop bench scalar --json >"$results/ours-scalar.json"
+# The scalar engine's first run is a fresh process's: one process per round.
+for round in $(seq 1 "$rounds"); do backprop bench scalar --json >"$results/scalar-$round.json"; done
 
 /usr/bin/python3 - "$results" <<'PY'
 import json, os, sys
 folder = sys.argv[1]
 def load(name):
     path = os.path.join(folder, name)
-    return json.load(open(path)) if os.path.exists(path) else None
+    if os.path.exists(path):
+        return json.load(open(path))
+    # ours-1.json from ours-1-1.json, ours-1-2.json, ...: each workload's best round (the
+    # highest GFLOP/s, the lowest time or count).
+    stem, ext = os.path.splitext(path)
+    rounds = [json.load(open(f"{stem}-{r}{ext}")) for r in range(1, 100) if os.path.exists(f"{stem}-{r}{ext}")]
+    if not rounds:
+        return None
+    best = {}
+    for figures in rounds:
+        for f in figures:
+            kept = best.get(f["Workload"])
+            higher = f["Unit"] == "GFLOP/s"  # shares (%) keep their lowest round: no peer, so no benefit of the doubt
+            if kept is None or (f["Value"] > kept["Value"] if higher else f["Value"] < kept["Value"]):
+                best[f["Workload"]] = f
+    return list(best.values())
+rounds = len([n for n in os.listdir(folder) if n.startswith("ours-1-")])
+print(f"step workloads: each side's best median of {rounds} round{'s' if rounds > 1 else ''}")
 print(f"{'workload':72}{'threads':>8}{'Backprop':>12}{'PyTorch':>12}  {'unit':8} ratio")
 for threads in (1, 2):
     ours = {f["Workload"]: f for f in load(f"ours-{threads}.json")}
@@ -86,10 +109,14 @@ target("MLP step allocation <= 64 KB (worse of 1 and 2 threads)",
        max(figure(f"ours-{t}.json", "MLP step (modules + Adam): bytes") for t in (1, 2)), lambda v: v <= 65536, "{:.0f} B")
 target("10,000 raw-tensor MLP steps, no scope: 0 gen-2 collections",
        figure("ours-long.json", "10,000 MLP steps: gen-2"), lambda v: v == 0, "{:.0f}")
-scalar = load("ours-scalar.json")
-target("scalar engine: demo step mean <= 1 ms", scalar["MeanStepMilliseconds"], lambda v: v <= 1, "{:.3f} ms")
-target("scalar engine: 1M-step chain, first run <= 100 ms", scalar["ChainMilliseconds"], lambda v: v <= 100, "{:.1f} ms")
-target("scalar engine: 1M-step chain, peak memory <= 200 MB", scalar["ChainPeakMegabytes"], lambda v: v <= 200, "{:.1f} MB")
+# The scalar engine has no peer here: the median of the rounds' processes, not the best.
+scalar = [load(n) for n in sorted(os.listdir(folder)) if n.startswith("scalar-")]
+def median(key):
+    values = sorted(run[key] for run in scalar)
+    return (values[(len(values) - 1) // 2] + values[len(values) // 2]) / 2
+target("scalar engine: demo step mean <= 1 ms (median of the rounds)", median("MeanStepMilliseconds"), lambda v: v <= 1, "{:.3f} ms")
+target("scalar engine: 1M-step chain, first run <= 100 ms (median of the rounds)", median("ChainMilliseconds"), lambda v: v <= 100, "{:.1f} ms")
+target("scalar engine: 1M-step chain, peak memory <= 200 MB (highest)", max(run["ChainPeakMegabytes"] for run in scalar), lambda v: v <= 200, "{:.1f} MB")
 print()
 print(f"{'target':80}{'value':>14}  verdict")
 for label, value, verdict in rows:
