@@ -128,7 +128,7 @@ internal static unsafe class MatMulBlocked<T, TKernel>
                     PrefetchTile(c + (ir + mr) * ldc, ldc, Math.Min(mr, mc - ir - mr), Math.Min(nr, nc));
                 if (mrValid == mr && nrValid == nr)
                     TKernel.Run(kc, a, b, bStride, ct, ldc, load);
-                else
+                else if (nrValid != nr || !TKernel.RunRows(kc, a, b, bStride, ct, ldc, load, mrValid)) // a block's last rows go straight into C where the kernel can
                     Edge(kc, a, b, bStride, ct, ldc, load, tile, mrValid, nrValid);
             }
         }

@@ -36,6 +36,14 @@ internal unsafe interface IMatMulMicroKernel<T> where T : unmanaged
     /// <param name="ldc">The distance, in elements, between rows of C.</param>
     /// <param name="load">Start from the tile's values instead of zero.</param>
     static abstract void Run(nint kc, T* a, T* b, nint bStride, T* c, nint ldc, bool load);
+
+    /// <summary>
+    /// <see cref="Run"/> for only the first <paramref name="rows"/> rows (1 ≤ rows &lt; MR) of a
+    /// tile whose NR columns are all in C, written straight into C (the same chain per element);
+    /// or <see langword="false"/>, and nothing done, where the kernel has no such path (the
+    /// caller then computes a whole tile aside and copies the rows out).
+    /// </summary>
+    static virtual bool RunRows(nint kc, T* a, T* b, nint bStride, T* c, nint ldc, bool load, int rows) => false;
 }
 
 /// <summary>Fused multiply-add on vectors of <see cref="float"/> or <see cref="double"/>, one rounding.</summary>

@@ -67,4 +67,62 @@ internal readonly unsafe struct MatMulMicroKernel256<T> : IMatMulMicroKernel<T> 
         c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
         c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
     }
+
+    /// <summary>
+    /// The last rows of a block of A whose height is not a multiple of six (a batch of 128 leaves
+    /// two): two rows at a time, then one, each pass over the B panel again, instead of a whole
+    /// six-row tile computed aside and two rows copied out of it.
+    /// </summary>
+    public static bool RunRows(nint kc, T* a, T* b, nint bStride, T* c, nint ldc, bool load, int rows)
+    {
+        int r = 0;
+        for (; r + 2 <= rows; r += 2)
+            TwoRows(kc, a + r, b, bStride, c + r * ldc, ldc, load);
+        if (r < rows)
+            OneRow(kc, a + r, b, bStride, c + r * ldc, load);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TwoRows(nint kc, T* a, T* b, nint bStride, T* c, nint ldc, bool load)
+    {
+        nint w = Vector256<T>.Count;
+        Vector256<T> c00 = Vector256<T>.Zero, c01 = Vector256<T>.Zero, c10 = Vector256<T>.Zero, c11 = Vector256<T>.Zero;
+        if (load)
+        {
+            c00 = Vector256.Load(c); c01 = Vector256.Load(c + w);
+            c10 = Vector256.Load(c + ldc); c11 = Vector256.Load(c + ldc + w);
+        }
+        for (; kc > 0; kc--)
+        {
+            Vector256<T> b0 = Vector256.Load(b), b1 = Vector256.Load(b + w);
+            Vector256<T> ar = Vector256.Create(a[0]);
+            c00 = MatMulFma.Fma(ar, b0, c00); c01 = MatMulFma.Fma(ar, b1, c01);
+            ar = Vector256.Create(a[1]);
+            c10 = MatMulFma.Fma(ar, b0, c10); c11 = MatMulFma.Fma(ar, b1, c11);
+            a += 6;
+            b += bStride;
+        }
+        c00.Store(c); c01.Store(c + w);
+        c10.Store(c + ldc); c11.Store(c + ldc + w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OneRow(nint kc, T* a, T* b, nint bStride, T* c, bool load)
+    {
+        nint w = Vector256<T>.Count;
+        Vector256<T> c00 = Vector256<T>.Zero, c01 = Vector256<T>.Zero;
+        if (load)
+        {
+            c00 = Vector256.Load(c); c01 = Vector256.Load(c + w);
+        }
+        for (; kc > 0; kc--)
+        {
+            Vector256<T> ar = Vector256.Create(a[0]);
+            c00 = MatMulFma.Fma(ar, Vector256.Load(b), c00); c01 = MatMulFma.Fma(ar, Vector256.Load(b + w), c01);
+            a += 6;
+            b += bStride;
+        }
+        c00.Store(c); c01.Store(c + w);
+    }
 }
