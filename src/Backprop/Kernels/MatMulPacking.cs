@@ -162,16 +162,9 @@ internal static unsafe class MatMulPacking
         Vector256<float> r2 = Avx.LoadVector256(src + 2 * ls), r3 = Avx.LoadVector256(src + 3 * ls);
         Vector256<float> r4 = Avx.LoadVector256(src + 4 * ls), r5 = Avx.LoadVector256(src + 5 * ls);
         Vector256<float> r6 = Avx.LoadVector256(src + 6 * ls), r7 = Avx.LoadVector256(src + 7 * ls);
-
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
-        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Interleave(r0, r1, r2, r3, r4, r5, r6, r7,
+                   out Vector256<float> u0, out Vector256<float> u1, out Vector256<float> u2, out Vector256<float> u3,
+                   out Vector256<float> u4, out Vector256<float> u5, out Vector256<float> u6, out Vector256<float> u7);
 
         Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
         Avx.Store(dst + pw, Avx.Permute2x128(u1, u5, 0x20));
@@ -181,6 +174,31 @@ internal static unsafe class MatMulPacking
         Avx.Store(dst + 5 * pw, Avx.Permute2x128(u1, u5, 0x31));
         Avx.Store(dst + 6 * pw, Avx.Permute2x128(u2, u6, 0x31));
         Avx.Store(dst + 7 * pw, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    /// <summary>
+    /// The first two steps of an 8 × 8 transpose of the lines <paramref name="r0"/>…<paramref name="r7"/>:
+    /// <paramref name="u0"/>…<paramref name="u3"/> hold lines 0–3 and <paramref name="u4"/>…<paramref name="u7"/>
+    /// lines 4–7; uk and uk+4 hold depth k in their lower halves and depth k + 4 in their upper halves.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+                                   Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7,
+                                   out Vector256<float> u0, out Vector256<float> u1, out Vector256<float> u2, out Vector256<float> u3,
+                                   out Vector256<float> u4, out Vector256<float> u5, out Vector256<float> u6, out Vector256<float> u7)
+    {
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        u0 = Avx.Shuffle(t0, t2, 0x44);
+        u1 = Avx.Shuffle(t0, t2, 0xEE);
+        u2 = Avx.Shuffle(t1, t3, 0x44);
+        u3 = Avx.Shuffle(t1, t3, 0xEE);
+        u4 = Avx.Shuffle(t4, t6, 0x44);
+        u5 = Avx.Shuffle(t4, t6, 0xEE);
+        u6 = Avx.Shuffle(t5, t7, 0x44);
+        u7 = Avx.Shuffle(t5, t7, 0xEE);
     }
 
     /// <summary>
@@ -196,19 +214,9 @@ internal static unsafe class MatMulPacking
         Vector256<float> r4 = Avx.LoadVector256(src + 4 * ls);
         Vector256<float> r5 = lines > 5 ? Avx.LoadVector256(src + 5 * ls) : Vector256<float>.Zero;
         Vector256<float> r6 = lines > 6 ? Avx.LoadVector256(src + 6 * ls) : Vector256<float>.Zero;
-        Vector256<float> r7 = Vector256<float>.Zero;
-
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-
-        // u0..u3 hold lines 0-3 and u4..u7 lines 4-7: in their lower halves for depths 0-3, in
-        // their upper halves for depths 4-7.
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
-        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Interleave(r0, r1, r2, r3, r4, r5, r6, Vector256<float>.Zero,
+                   out Vector256<float> u0, out Vector256<float> u1, out Vector256<float> u2, out Vector256<float> u3,
+                   out Vector256<float> u4, out Vector256<float> u5, out Vector256<float> u6, out Vector256<float> u7);
 
         StoreNarrow(dst, u0.GetLower(), u4.GetLower(), lines);
         StoreNarrow(dst + pw, u1.GetLower(), u5.GetLower(), lines);
