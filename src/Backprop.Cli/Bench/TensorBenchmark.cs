@@ -104,7 +104,7 @@ public static class TensorBenchmark
     /// returns the median time of <paramref name="first"/> and the median of the pairs' ratios
     /// first / second.
     /// </summary>
-    internal static (double FirstMicroseconds, double Ratio) PairedMedians(Action first, Action second, int warmup, int pairs)
+    private static (double FirstMicroseconds, double Ratio) PairedMedians(Action first, Action second, int warmup, int pairs)
     {
         var warming = Stopwatch.StartNew();
         for (int i = 0; i < warmup || warming.ElapsedMilliseconds < WarmupMilliseconds; i++)
