@@ -47,11 +47,11 @@ def load(name):
     # ours-1.json from ours-1-1.json, ours-1-2.json, ...: each workload's best round (the
     # highest GFLOP/s, the lowest time or count).
     stem, ext = os.path.splitext(path)
-    rounds = [json.load(open(f"{stem}-{r}{ext}")) for r in range(1, 100) if os.path.exists(f"{stem}-{r}{ext}")]
-    if not rounds:
+    runs = [json.load(open(f"{stem}-{r}{ext}")) for r in range(1, 100) if os.path.exists(f"{stem}-{r}{ext}")]
+    if not runs:
         return None
     best = {}
-    for figures in rounds:
+    for figures in runs:
         for f in figures:
             kept = best.get(f["Workload"])
             higher = f["Unit"] == "GFLOP/s"  # shares (%) keep their lowest round: no peer, so no benefit of the doubt

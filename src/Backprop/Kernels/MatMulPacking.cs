@@ -99,11 +99,7 @@ internal static unsafe class MatMulPacking
                 int p = 0;
                 for (; p + 8 <= depth; p += 8)
                     Transpose8x8(s + p, lineStride, d + p * pw, pw);
-                for (; p < depth; p++)
-                {
-                    for (int q = 0; q < 8; q++)
-                        d[p * pw + q] = s[q * lineStride + p];
-                }
+                TransposeTail(s, lineStride, 8, p, depth, d, pw);
             }
         }
         if (Avx.IsSupported && typeof(T) == typeof(float) && lines - t >= 5)
@@ -117,11 +113,7 @@ internal static unsafe class MatMulPacking
             int p = 0;
             for (; p + 8 <= depth; p += 8)
                 TransposeNarrow(s + p, lineStride, rest, d + p * pw, pw);
-            for (; p < depth; p++)
-            {
-                for (int q = 0; q < rest; q++)
-                    d[p * pw + q] = s[q * lineStride + p];
-            }
+            TransposeTail(s, lineStride, rest, p, depth, d, pw);
             t = lines;
         }
         if (Avx.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
@@ -138,11 +130,7 @@ internal static unsafe class MatMulPacking
                     else
                         Transpose4x4((double*)(s + p), lineStride, (double*)(d + p * pw), pw);
                 }
-                for (; p < depth; p++)
-                {
-                    for (int q = 0; q < 4; q++)
-                        d[p * pw + q] = s[q * lineStride + p];
-                }
+                TransposeTail(s, lineStride, 4, p, depth, d, pw);
             }
         }
         for (; t < lines; t++)
@@ -151,6 +139,19 @@ internal static unsafe class MatMulPacking
             T* d = dst + t;
             for (int p = 0; p < depth; p++)
                 d[p * pw] = line[p];
+        }
+    }
+
+    /// <summary>
+    /// The depths from <paramref name="from"/> on that a register block does not cover, one
+    /// element at a time: <c>d[p·pw + q] = s[q·lineStride + p]</c> for q &lt; <paramref name="lines"/>.
+    /// </summary>
+    private static void TransposeTail<T>(T* s, nint lineStride, int lines, int from, int depth, T* d, nint pw) where T : unmanaged
+    {
+        for (int p = from; p < depth; p++)
+        {
+            for (int q = 0; q < lines; q++)
+                d[p * pw + q] = s[q * lineStride + p];
         }
     }
 
